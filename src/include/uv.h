@@ -1,0 +1,970 @@
+/**
+ * @file uv.h
+ * @brief uvref's public API: the subset of libuv 1.44 that pipe I/O on Linux needs.
+ *
+ * A C program written for libuv includes this header unchanged and links
+ * against uvref (`pkg-config --cflags --libs uvref`). Type names, field names,
+ * enum values, error codes and function signatures are libuv 1.44's; the
+ * private fields are uvref's own but keep libuv's sizes for the handle,
+ * stream, pipe and write-request structs (tests/unit/test_layout.cpp pins them).
+ *
+ * Handles "subclass" each other the way libuv's do: a struct begins with its
+ * parent's field macro, so a `uv_pipe_t*` is a valid `uv_stream_t*`, which is a
+ * valid `uv_handle_t*`:
+ *
+ *     uv_pipe_t   = UV_HANDLE_FIELDS + UV_STREAM_FIELDS + pipe fields
+ *
+ * libuv: include/uv.h, include/uv/unix.h
+ */
+#ifndef UVREF_UV_H
+#define UVREF_UV_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <fcntl.h>
+
+#include "uv/errno.h"
+
+/** Marks a symbol exported from libuvref.so (everything else is hidden). */
+#define UV_EXTERN __attribute__((visibility("default")))
+
+/** @name Version
+ * uvref reports the libuv API level it mirrors through the UV_VERSION_*
+ * macros, so `#if UV_VERSION_HEX >= ...` tests in libuv programs keep working.
+ * @{ */
+#define UV_VERSION_MAJOR 1
+#define UV_VERSION_MINOR 44
+#define UV_VERSION_PATCH 2
+#define UV_VERSION_IS_RELEASE 1
+#define UV_VERSION_SUFFIX ""
+#define UV_VERSION_HEX ((UV_VERSION_MAJOR << 16) | (UV_VERSION_MINOR << 8) | (UV_VERSION_PATCH))
+/** @} */
+
+/* ------------------------------------------------------------------------ */
+/** @name Errors
+ * @{ */
+
+/** The error table: name and message of every `UV_E*` code, as in libuv. */
+#define UV_ERRNO_MAP(XX)                                              \
+  XX(E2BIG, "argument list too long")                                 \
+  XX(EACCES, "permission denied")                                     \
+  XX(EADDRINUSE, "address already in use")                            \
+  XX(EADDRNOTAVAIL, "address not available")                          \
+  XX(EAFNOSUPPORT, "address family not supported")                    \
+  XX(EAGAIN, "resource temporarily unavailable")                      \
+  XX(EAI_ADDRFAMILY, "address family not supported")                  \
+  XX(EAI_AGAIN, "temporary failure")                                  \
+  XX(EAI_BADFLAGS, "bad ai_flags value")                              \
+  XX(EAI_BADHINTS, "invalid value for hints")                         \
+  XX(EAI_CANCELED, "request canceled")                                \
+  XX(EAI_FAIL, "permanent failure")                                   \
+  XX(EAI_FAMILY, "ai_family not supported")                           \
+  XX(EAI_MEMORY, "out of memory")                                     \
+  XX(EAI_NODATA, "no address")                                        \
+  XX(EAI_NONAME, "unknown node or service")                           \
+  XX(EAI_OVERFLOW, "argument buffer overflow")                        \
+  XX(EAI_PROTOCOL, "resolved protocol is unknown")                    \
+  XX(EAI_SERVICE, "service not available for socket type")            \
+  XX(EAI_SOCKTYPE, "socket type not supported")                       \
+  XX(EALREADY, "connection already in progress")                      \
+  XX(EBADF, "bad file descriptor")                                    \
+  XX(EBUSY, "resource busy or locked")                                \
+  XX(ECANCELED, "operation canceled")                                 \
+  XX(ECHARSET, "invalid Unicode character")                           \
+  XX(ECONNABORTED, "software caused connection abort")                \
+  XX(ECONNREFUSED, "connection refused")                              \
+  XX(ECONNRESET, "connection reset by peer")                          \
+  XX(EDESTADDRREQ, "destination address required")                    \
+  XX(EEXIST, "file already exists")                                   \
+  XX(EFAULT, "bad address in system call argument")                   \
+  XX(EFBIG, "file too large")                                         \
+  XX(EHOSTUNREACH, "host is unreachable")                             \
+  XX(EINTR, "interrupted system call")                                \
+  XX(EINVAL, "invalid argument")                                      \
+  XX(EIO, "i/o error")                                                \
+  XX(EISCONN, "socket is already connected")                          \
+  XX(EISDIR, "illegal operation on a directory")                      \
+  XX(ELOOP, "too many symbolic links encountered")                    \
+  XX(EMFILE, "too many open files")                                   \
+  XX(EMSGSIZE, "message too long")                                    \
+  XX(ENAMETOOLONG, "name too long")                                   \
+  XX(ENETDOWN, "network is down")                                     \
+  XX(ENETUNREACH, "network is unreachable")                           \
+  XX(ENFILE, "file table overflow")                                   \
+  XX(ENOBUFS, "no buffer space available")                            \
+  XX(ENODEV, "no such device")                                        \
+  XX(ENOENT, "no such file or directory")                             \
+  XX(ENOMEM, "not enough memory")                                     \
+  XX(ENONET, "machine is not on the network")                         \
+  XX(ENOPROTOOPT, "protocol not available")                           \
+  XX(ENOSPC, "no space left on device")                               \
+  XX(ENOSYS, "function not implemented")                              \
+  XX(ENOTCONN, "socket is not connected")                             \
+  XX(ENOTDIR, "not a directory")                                      \
+  XX(ENOTEMPTY, "directory not empty")                                \
+  XX(ENOTSOCK, "socket operation on non-socket")                      \
+  XX(ENOTSUP, "operation not supported on socket")                    \
+  XX(EOVERFLOW, "value too large for defined data type")              \
+  XX(EPERM, "operation not permitted")                                \
+  XX(EPIPE, "broken pipe")                                            \
+  XX(EPROTO, "protocol error")                                        \
+  XX(EPROTONOSUPPORT, "protocol not supported")                       \
+  XX(EPROTOTYPE, "protocol wrong type for socket")                    \
+  XX(ERANGE, "result too large")                                      \
+  XX(EROFS, "read-only file system")                                  \
+  XX(ESHUTDOWN, "cannot send after transport endpoint shutdown")      \
+  XX(ESPIPE, "invalid seek")                                          \
+  XX(ESRCH, "no such process")                                        \
+  XX(ETIMEDOUT, "connection timed out")                               \
+  XX(ETXTBSY, "text file is busy")                                    \
+  XX(EXDEV, "cross-device link not permitted")                        \
+  XX(UNKNOWN, "unknown error")                                        \
+  XX(EOF, "end of file")                                              \
+  XX(ENXIO, "no such device or address")                              \
+  XX(EMLINK, "too many links")                                        \
+  XX(EHOSTDOWN, "host is down")                                       \
+  XX(EREMOTEIO, "remote I/O error")                                   \
+  XX(ENOTTY, "inappropriate ioctl for device")                        \
+  XX(EFTYPE, "inappropriate file type or format")                     \
+  XX(EILSEQ, "illegal byte sequence")                                 \
+  XX(ESOCKTNOSUPPORT, "socket type not supported")
+
+/** Every libuv error code; on Unix each is a negated errno value. */
+typedef enum {
+#define XX(code, _) UV_##code = UV__##code,
+  UV_ERRNO_MAP(XX)
+#undef XX
+  UV_ERRNO_MAX = UV__EOF - 1
+} uv_errno_t;
+
+/** Converts a positive errno value into a libuv error code. */
+UV_EXTERN int uv_translate_sys_error(int sys_errno);
+/** A short, human-readable description of @p err ("broken pipe"). */
+UV_EXTERN const char* uv_strerror(int err);
+/** Like uv_strerror(), written into @p buf (thread-safe for unknown codes). */
+UV_EXTERN char* uv_strerror_r(int err, char* buf, size_t buflen);
+/** The symbolic name of @p err ("EPIPE"). */
+UV_EXTERN const char* uv_err_name(int err);
+/** Like uv_err_name(), written into @p buf. */
+UV_EXTERN char* uv_err_name_r(int err, char* buf, size_t buflen);
+/** @} */
+
+/* ------------------------------------------------------------------------ */
+/** @name Types and type maps
+ * @{ */
+
+/** Handle kinds with their lower-case names, as libuv lists them. */
+#define UV_HANDLE_TYPE_MAP(XX) \
+  XX(ASYNC, async)             \
+  XX(CHECK, check)             \
+  XX(FS_EVENT, fs_event)       \
+  XX(FS_POLL, fs_poll)         \
+  XX(HANDLE, handle)           \
+  XX(IDLE, idle)               \
+  XX(NAMED_PIPE, pipe)         \
+  XX(POLL, poll)               \
+  XX(PREPARE, prepare)         \
+  XX(PROCESS, process)         \
+  XX(STREAM, stream)           \
+  XX(TCP, tcp)                 \
+  XX(TIMER, timer)             \
+  XX(TTY, tty)                 \
+  XX(UDP, udp)                 \
+  XX(SIGNAL, signal)
+
+/** Request kinds with their lower-case names. */
+#define UV_REQ_TYPE_MAP(XX)   \
+  XX(REQ, req)                \
+  XX(CONNECT, connect)        \
+  XX(WRITE, write)            \
+  XX(SHUTDOWN, shutdown)      \
+  XX(UDP_SEND, udp_send)      \
+  XX(FS, fs)                  \
+  XX(WORK, work)              \
+  XX(GETADDRINFO, getaddrinfo) \
+  XX(GETNAMEINFO, getnameinfo) \
+  XX(RANDOM, random)
+
+/** The kind of a handle (uv_handle_t::type). Values match libuv's. */
+typedef enum {
+  UV_UNKNOWN_HANDLE = 0,
+#define XX(uc, lc) UV_##uc,
+  UV_HANDLE_TYPE_MAP(XX)
+#undef XX
+  UV_FILE,
+  UV_HANDLE_TYPE_MAX
+} uv_handle_type;
+
+/** The kind of a request (uv_req_t::type). Values match libuv's. */
+typedef enum {
+  UV_UNKNOWN_REQ = 0,
+#define XX(uc, lc) UV_##uc,
+  UV_REQ_TYPE_MAP(XX)
+#undef XX
+  UV_REQ_TYPE_MAX
+} uv_req_type;
+
+typedef struct uv_loop_s uv_loop_t;
+typedef struct uv_handle_s uv_handle_t;
+typedef struct uv_stream_s uv_stream_t;
+typedef struct uv_tcp_s uv_tcp_t;
+typedef struct uv_pipe_s uv_pipe_t;
+typedef struct uv_timer_s uv_timer_t;
+typedef struct uv_prepare_s uv_prepare_t;
+typedef struct uv_check_s uv_check_t;
+typedef struct uv_idle_s uv_idle_t;
+typedef struct uv_async_s uv_async_t;
+typedef struct uv_process_s uv_process_t;
+typedef struct uv_signal_s uv_signal_t;
+typedef struct uv_req_s uv_req_t;
+typedef struct uv_shutdown_s uv_shutdown_t;
+typedef struct uv_write_s uv_write_t;
+typedef struct uv_connect_s uv_connect_t;
+typedef struct uv_fs_s uv_fs_t;
+typedef struct uv_work_s uv_work_t;
+typedef struct uv_cpu_info_s uv_cpu_info_t;
+
+/** A file descriptor as a libuv "file". */
+typedef int uv_file;
+/** A socket descriptor. */
+typedef int uv_os_sock_t;
+/** Any operating-system descriptor. */
+typedef int uv_os_fd_t;
+/** A process id. */
+typedef pid_t uv_pid_t;
+/** A user id, for uv_spawn() with UV_PROCESS_SETUID. */
+typedef uid_t uv_uid_t;
+/** A group id, for uv_spawn() with UV_PROCESS_SETGID. */
+typedef gid_t uv_gid_t;
+
+/**
+ * A buffer: base pointer and length. On Unix its layout is `struct iovec`'s,
+ * so an array of them can be passed straight to writev(2) and sendmsg(2).
+ */
+typedef struct uv_buf_t {
+  char* base; /**< Start of the bytes. */
+  size_t len; /**< Number of bytes. */
+} uv_buf_t;
+
+/** How uv_run() waits: see uv_run(). */
+typedef enum {
+  UV_RUN_DEFAULT = 0, /**< Run until no active, referenced handle or request remains. */
+  UV_RUN_ONCE,        /**< Poll once, blocking if there is nothing pending. */
+  UV_RUN_NOWAIT       /**< Poll once without blocking. */
+} uv_run_mode;
+
+/** Options for uv_loop_configure(). */
+typedef enum {
+  UV_LOOP_BLOCK_SIGNAL = 0, /**< Block a signal while polling. */
+  UV_METRICS_IDLE_TIME      /**< Not supported by uvref: UV_ENOSYS. */
+} uv_loop_option;
+
+/** Called to obtain a buffer for an incoming read. */
+typedef void (*uv_alloc_cb)(uv_handle_t* handle, size_t suggested_size, uv_buf_t* buf);
+/** Called with bytes read (> 0), 0 for "nothing now", or a negative error / UV_EOF. */
+typedef void (*uv_read_cb)(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);
+/** Called when a write request has completed or failed. */
+typedef void (*uv_write_cb)(uv_write_t* req, int status);
+/** Called when a connect request has completed or failed. */
+typedef void (*uv_connect_cb)(uv_connect_t* req, int status);
+/** Called when a shutdown request has completed or failed. */
+typedef void (*uv_shutdown_cb)(uv_shutdown_t* req, int status);
+/** Called on a listening stream when a connection is ready for uv_accept(). */
+typedef void (*uv_connection_cb)(uv_stream_t* server, int status);
+/** Called once a handle passed to uv_close() is fully closed. */
+typedef void (*uv_close_cb)(uv_handle_t* handle);
+/** Timer expiry callback. */
+typedef void (*uv_timer_cb)(uv_timer_t* handle);
+/** Async wake-up callback (runs on the loop thread). */
+typedef void (*uv_async_cb)(uv_async_t* handle);
+/** Prepare callback: runs right before the loop polls. */
+typedef void (*uv_prepare_cb)(uv_prepare_t* handle);
+/** Check callback: runs right after the loop polls. */
+typedef void (*uv_check_cb)(uv_check_t* handle);
+/** Idle callback: runs once per loop iteration while active. */
+typedef void (*uv_idle_cb)(uv_idle_t* handle);
+/** Process exit callback: exit status and terminating signal (0 if none). */
+typedef void (*uv_exit_cb)(uv_process_t*, int64_t exit_status, int term_signal);
+/** Called by uv_walk() for each handle. */
+typedef void (*uv_walk_cb)(uv_handle_t* handle, void* arg);
+/** Filesystem request callback (uvref implements the synchronous form only). */
+typedef void (*uv_fs_cb)(uv_fs_t* req);
+/** Work callback: runs on a thread-pool thread. */
+typedef void (*uv_work_cb)(uv_work_t* req);
+/** After-work callback: runs on the loop thread; status is 0 or UV_ECANCELED. */
+typedef void (*uv_after_work_cb)(uv_work_t* req, int status);
+/** Signal callback: runs on the loop thread, never inside the signal handler. */
+typedef void (*uv_signal_cb)(uv_signal_t* handle, int signum);
+/** @} */
+
+/* ------------------------------------------------------------------------ */
+/** @name Private building blocks
+ * Visible because C programs allocate handles themselves; not part of the API.
+ * @{ */
+
+/**
+ * An intrusive, circular, doubly linked list node. An empty list is a node
+ * whose next and prev point at itself. uvref's typed replacement for libuv's
+ * `void* queue[2]` (same size; libuv 1.47 made the same change).
+ */
+struct uv__queue {
+  struct uv__queue* next; /**< Next node (the head itself when at the end). */
+  struct uv__queue* prev; /**< Previous node. */
+};
+
+struct uv__io_s;
+/** An I/O watcher callback: @p events is the epoll event mask that fired. */
+typedef void (*uv__io_cb)(struct uv_loop_s* loop, struct uv__io_s* w, unsigned int events);
+
+/**
+ * An I/O watcher: one descriptor and the epoll events the loop should wait
+ * for on it. `pevents` is what is wanted at the next poll, `events` what the
+ * kernel currently has registered. libuv: include/uv/unix.h uv__io_t
+ */
+typedef struct uv__io_s {
+  uv__io_cb cb;                  /**< Called from the poll phase with the fired events. */
+  struct uv__queue pending_queue; /**< Link in loop->pending_queue (callback deferred). */
+  struct uv__queue watcher_queue; /**< Link in loop->watcher_queue (registration to change). */
+  unsigned int pevents;          /**< Events wanted at the next poll. */
+  unsigned int events;           /**< Events registered with epoll now. */
+  int fd;                        /**< The watched descriptor, or -1. */
+} uv__io_t;
+
+/** Descriptors received on an IPC pipe beyond the first (libuv's queued_fds). */
+struct uv__queued_fds;
+
+/** The thread pool's unit of work, embedded in every request that uses it. */
+struct uv__work {
+  void (*work)(struct uv__work* w);            /**< Runs on a pool thread. */
+  void (*done)(struct uv__work* w, int status); /**< Runs on the loop thread. */
+  struct uv_loop_s* loop;                       /**< The loop to report to. */
+  struct uv__queue wq;                          /**< Link in the pool queue, then loop->wq. */
+};
+/** @} */
+
+/* ------------------------------------------------------------------------ */
+/** @name Requests
+ * @{ */
+
+/** The fields every request starts with (libuv: UV_REQ_FIELDS). */
+#define UV_REQ_FIELDS \
+  void* data;         \
+  uv_req_type type;   \
+  void* reserved[6];
+
+/** The abstract base of all requests. */
+struct uv_req_s {
+  UV_REQ_FIELDS
+};
+
+/** A request to half-close a stream once its queued writes are done. */
+struct uv_shutdown_s {
+  UV_REQ_FIELDS
+  uv_stream_t* handle; /**< The stream being shut down. */
+  uv_shutdown_cb cb;   /**< Completion callback. */
+};
+
+/** A write request (uv_write(), uv_write2()). */
+struct uv_write_s {
+  UV_REQ_FIELDS
+  uv_write_cb cb;            /**< Completion callback. */
+  uv_stream_t* send_handle;  /**< Handle whose descriptor travels with the bytes (IPC), or NULL. */
+  uv_stream_t* handle;       /**< The stream written to. */
+  struct uv__queue queue;    /**< Link in the stream's write queue, then completed queue. */
+  unsigned int write_index;  /**< Index of the first buffer not yet fully written. */
+  int send_fd;               /**< uvref: descriptor to send (from send_handle or uvref_write2_fd), or -1. */
+  uv_buf_t* bufs;            /**< The buffers (bufsml, or a heap copy when nbufs > 4). */
+  unsigned int nbufs;        /**< Number of buffers. */
+  int error;                 /**< Error to report in the callback, or 0. */
+  uv_buf_t bufsml[4];        /**< Inline storage for up to four buffers. */
+};
+
+/** A connect request (uv_pipe_connect(), uv_tcp_connect()). */
+struct uv_connect_s {
+  UV_REQ_FIELDS
+  uv_connect_cb cb;       /**< Completion callback. */
+  uv_stream_t* handle;    /**< The stream connecting. */
+  struct uv__queue queue; /**< Private link. */
+};
+/** @} */
+
+/* ------------------------------------------------------------------------ */
+/** @name Handles
+ * @{ */
+
+/**
+ * The fields every handle starts with (libuv: UV_HANDLE_FIELDS plus
+ * UV_HANDLE_PRIVATE_FIELDS). 96 bytes on x86-64, as in libuv.
+ */
+#define UV_HANDLE_FIELDS                                                  \
+  void* data;                                                             \
+  uv_loop_t* loop;                                                        \
+  uv_handle_type type;                                                    \
+  uv_close_cb close_cb;                                                   \
+  struct uv__queue handle_queue;                                          \
+  union {                                                                 \
+    int fd;                                                               \
+    void* reserved[4];                                                    \
+  } u;                                                                    \
+  uv_handle_t* next_closing;                                              \
+  unsigned int flags;
+
+/** The abstract base of all handles. */
+struct uv_handle_s {
+  UV_HANDLE_FIELDS
+};
+
+/**
+ * The fields a stream adds to a handle (libuv: UV_STREAM_FIELDS plus
+ * UV_STREAM_PRIVATE_FIELDS). uv_stream_t is 248 bytes, as in libuv.
+ */
+#define UV_STREAM_FIELDS                                                  \
+  size_t write_queue_size;                                                \
+  uv_alloc_cb alloc_cb;                                                   \
+  uv_read_cb read_cb;                                                     \
+  uv_connect_t* connect_req;                                              \
+  uv_shutdown_t* shutdown_req;                                            \
+  uv__io_t io_watcher;                                                    \
+  struct uv__queue write_queue;                                           \
+  struct uv__queue write_completed_queue;                                 \
+  uv_connection_cb connection_cb;                                         \
+  int delayed_error;                                                      \
+  int accepted_fd;                                                        \
+  struct uv__queued_fds* queued_fds;
+
+/** The abstract base of byte streams: pipes and TCP sockets. */
+struct uv_stream_s {
+  UV_HANDLE_FIELDS
+  UV_STREAM_FIELDS
+};
+
+/** A TCP stream or server. */
+struct uv_tcp_s {
+  UV_HANDLE_FIELDS
+  UV_STREAM_FIELDS
+};
+
+/** A local stream: an AF_UNIX socket or a pipe end. 264 bytes, as in libuv. */
+struct uv_pipe_s {
+  UV_HANDLE_FIELDS
+  UV_STREAM_FIELDS
+  int ipc;                /**< Non-zero if descriptors travel over this pipe. */
+  const char* pipe_fname; /**< Bound path (a copy), unlinked on close; NULL if none. */
+};
+
+/** A timer. Timers with equal due times fire in the order they were started. */
+struct uv_timer_s {
+  UV_HANDLE_FIELDS
+  uv_timer_cb timer_cb; /**< Callback. */
+  size_t heap_index;    /**< Position in loop->timer_heap while active. */
+  uint64_t timeout;     /**< Absolute due time, in loop milliseconds. */
+  uint64_t repeat;      /**< Repeat interval in ms, 0 for one-shot. */
+  uint64_t start_id;    /**< Start order, the tie-breaker for equal timeouts. */
+};
+
+/** Runs its callback right before the loop blocks for I/O. */
+struct uv_prepare_s {
+  UV_HANDLE_FIELDS
+  uv_prepare_cb prepare_cb; /**< Callback. */
+  struct uv__queue queue;   /**< Link in loop->prepare_handles. */
+};
+
+/** Runs its callback right after the loop has polled for I/O. */
+struct uv_check_s {
+  UV_HANDLE_FIELDS
+  uv_check_cb check_cb;   /**< Callback. */
+  struct uv__queue queue; /**< Link in loop->check_handles. */
+};
+
+/** Runs its callback on every loop iteration; while active the loop does not block. */
+struct uv_idle_s {
+  UV_HANDLE_FIELDS
+  uv_idle_cb idle_cb;     /**< Callback. */
+  struct uv__queue queue; /**< Link in loop->idle_handles. */
+};
+
+/** Wakes the loop from any thread; sends are coalesced. */
+struct uv_async_s {
+  UV_HANDLE_FIELDS
+  uv_async_cb async_cb;   /**< Callback. */
+  struct uv__queue queue; /**< Link in loop->async_handles. */
+  int pending;            /**< 0 idle, 1 sent and not yet dispatched (accessed atomically). */
+};
+
+/** Watches for a Unix signal; the callback runs on the loop thread. */
+struct uv_signal_s {
+  UV_HANDLE_FIELDS
+  uv_signal_cb signal_cb;          /**< Callback. */
+  int signum;                      /**< The signal watched, or 0. */
+  struct uv__queue signal_queue;   /**< Link in the process-wide list for signum. */
+  unsigned int caught_signals;     /**< Written into the pipe by the handler. */
+  unsigned int dispatched_signals; /**< Read back and handed to signal_cb. */
+};
+
+/** A child process started with uv_spawn(). */
+struct uv_process_s {
+  UV_HANDLE_FIELDS
+  uv_exit_cb exit_cb;     /**< Called once when the child has exited. */
+  int pid;                /**< The child's process id. */
+  struct uv__queue queue; /**< Link in loop->process_handles. */
+  int status;             /**< Raw wait status once reaped. */
+};
+/** @} */
+
+/* ------------------------------------------------------------------------ */
+/** @name Thread pool and file system requests
+ * @{ */
+
+/** A unit of work for the thread pool (uv_queue_work()). */
+struct uv_work_s {
+  UV_REQ_FIELDS
+  uv_loop_t* loop;                /**< The loop that will run after_work_cb. */
+  uv_work_cb work_cb;             /**< Runs on a pool thread. */
+  uv_after_work_cb after_work_cb; /**< Runs on the loop thread. */
+  struct uv__work work_req;       /**< Private. */
+};
+
+/** The operation a uv_fs_t performed. Values match libuv's. */
+typedef enum {
+  UV_FS_UNKNOWN = -1,
+  UV_FS_CUSTOM,
+  UV_FS_OPEN,
+  UV_FS_CLOSE,
+  UV_FS_READ,
+  UV_FS_WRITE,
+  UV_FS_SENDFILE,
+  UV_FS_STAT,
+  UV_FS_LSTAT,
+  UV_FS_FSTAT,
+  UV_FS_FTRUNCATE,
+  UV_FS_UTIME,
+  UV_FS_FUTIME,
+  UV_FS_ACCESS,
+  UV_FS_CHMOD,
+  UV_FS_FCHMOD,
+  UV_FS_FSYNC,
+  UV_FS_FDATASYNC,
+  UV_FS_UNLINK
+} uv_fs_type;
+
+/** A file system request. uvref implements the synchronous form (cb == NULL) only. */
+struct uv_fs_s {
+  UV_REQ_FIELDS
+  uv_fs_type fs_type; /**< The operation. */
+  uv_loop_t* loop;    /**< The loop passed in. */
+  uv_fs_cb cb;        /**< Must be NULL in uvref. */
+  ssize_t result;     /**< Result: a descriptor, 0, or a negative error code. */
+  void* ptr;          /**< Unused by the supported operations. */
+  const char* path;   /**< The path argument, if any (not copied: synchronous use). */
+};
+
+/** open(2) flags for uv_fs_open(), as libuv names them. */
+#define UV_FS_O_APPEND O_APPEND
+#define UV_FS_O_CREAT O_CREAT
+#define UV_FS_O_EXCL O_EXCL
+#define UV_FS_O_RDONLY O_RDONLY
+#define UV_FS_O_RDWR O_RDWR
+#define UV_FS_O_TRUNC O_TRUNC
+#define UV_FS_O_WRONLY O_WRONLY
+#define UV_FS_O_NONBLOCK O_NONBLOCK
+#define UV_FS_O_CLOEXEC O_CLOEXEC
+/** @} */
+
+/* ------------------------------------------------------------------------ */
+/** @name The loop
+ * @{ */
+
+/**
+ * The event loop. The first fields are libuv's public ones; the rest are
+ * uvref's private state, laid out for a reader with a debugger:
+ * `p *loop` shows the four descriptors of loop initialisation by name.
+ */
+struct uv_loop_s {
+  void* data;                   /**< User data. */
+  unsigned int active_handles;  /**< Active, referenced handles (keep uv_run() going). */
+  struct uv__queue handle_queue; /**< Every handle of this loop, open or closing. */
+  union {
+    void* unused;
+    unsigned int count;         /**< Active requests (writes, connects, work...). */
+  } active_reqs;
+  void* internal_fields;        /**< Reserved. */
+  unsigned int stop_flag;       /**< Set by uv_stop(). */
+  /* --- private --- */
+  unsigned long flags;                /**< Loop flags (UV_LOOP_BLOCK_SIGNAL for SIGPROF...). */
+  int backend_fd;                     /**< Stage 4: the epoll instance (epoll_create1). */
+  struct uv__queue pending_queue;     /**< I/O watchers whose callbacks run in the pending phase. */
+  struct uv__queue watcher_queue;     /**< I/O watchers whose epoll registration must change. */
+  uv__io_t** watchers;                /**< Watchers indexed by descriptor. */
+  unsigned int nwatchers;             /**< Capacity of watchers. */
+  unsigned int nfds;                  /**< Number of registered watchers. */
+  struct uv__queue wq;                /**< Finished thread-pool work waiting for its done callback. */
+  pthread_mutex_t wq_mutex;           /**< Protects wq. */
+  uv_async_t wq_async;                /**< Wakes the loop when work finishes (stage 3's first user). */
+  uv_handle_t* closing_handles;       /**< Handles whose close callbacks are due. */
+  struct uv__queue process_handles;   /**< Live uv_process_t handles. */
+  struct uv__queue prepare_handles;   /**< Active prepare handles. */
+  struct uv__queue check_handles;     /**< Active check handles. */
+  struct uv__queue idle_handles;      /**< Active idle handles. */
+  struct uv__queue async_handles;     /**< Every async handle. */
+  uv__io_t async_io_watcher;          /**< Stage 3: watches the eventfd. */
+  int async_wfd;                      /**< Stage 3: write end; -1 because the eventfd is both ends. */
+  struct {
+    uv_timer_t** nodes;               /**< Binary min-heap of active timers. */
+    unsigned int nelts;               /**< Number of active timers. */
+    unsigned int capacity;            /**< Allocated length of nodes. */
+  } timer_heap;                       /**< Active timers, earliest first. */
+  uint64_t timer_counter;             /**< Next timer start_id. */
+  uint64_t time;                      /**< Cached "now" in milliseconds (uv_now()). */
+  int signal_pipefd[2];               /**< Stage 2: per-loop signal pipe (read end, write end). */
+  uv__io_t signal_io_watcher;         /**< Stage 2: watches signal_pipefd[0]. */
+  uv_signal_t child_watcher;          /**< SIGCHLD watcher: the signal pipe's first user. */
+  int emfile_fd;                      /**< Reserve descriptor for the EMFILE trick, or -1. */
+};
+/** @} */
+
+/* ------------------------------------------------------------------------ */
+/** @name Version, loop and run
+ * @{ */
+
+/** libuv API version as a number: (major << 16) | (minor << 8) | patch. */
+UV_EXTERN unsigned int uv_version(void);
+/** "1.44.2-uvref.0.1.0": the libuv API level, then uvref's own version. */
+UV_EXTERN const char* uv_version_string(void);
+
+/** The process-wide default loop, initialised on first use (NULL on failure). */
+UV_EXTERN uv_loop_t* uv_default_loop(void);
+/** Initialises a loop: epoll fd, signal pipes, async eventfd. */
+UV_EXTERN int uv_loop_init(uv_loop_t* loop);
+/** Releases a loop's resources; UV_EBUSY while any handle is open. */
+UV_EXTERN int uv_loop_close(uv_loop_t* loop);
+/** sizeof(uv_loop_t). */
+UV_EXTERN size_t uv_loop_size(void);
+/** Non-zero if the loop has active, referenced handles or requests, or closing handles. */
+UV_EXTERN int uv_loop_alive(const uv_loop_t* loop);
+/** Sets a loop option; only UV_LOOP_BLOCK_SIGNAL with SIGPROF is supported. */
+UV_EXTERN int uv_loop_configure(uv_loop_t* loop, uv_loop_option option, ...);
+/** Returns loop->data. */
+UV_EXTERN void* uv_loop_get_data(const uv_loop_t* loop);
+/** Sets loop->data. */
+UV_EXTERN void uv_loop_set_data(uv_loop_t* loop, void* data);
+
+/** Runs the loop; the return value is non-zero if it is still alive. */
+UV_EXTERN int uv_run(uv_loop_t* loop, uv_run_mode mode);
+/** Makes uv_run() return at the end of the current iteration. */
+UV_EXTERN void uv_stop(uv_loop_t* loop);
+/** The cached loop time in milliseconds. */
+UV_EXTERN uint64_t uv_now(const uv_loop_t* loop);
+/** Refreshes the cached loop time from CLOCK_MONOTONIC. */
+UV_EXTERN void uv_update_time(uv_loop_t* loop);
+/** A monotonic timestamp in nanoseconds. */
+UV_EXTERN uint64_t uv_hrtime(void);
+/** The epoll descriptor, for embedding the loop in another. */
+UV_EXTERN int uv_backend_fd(const uv_loop_t* loop);
+/** How long the next poll would block: -1 forever, 0 not at all, else ms. */
+UV_EXTERN int uv_backend_timeout(const uv_loop_t* loop);
+/** Calls @p walk_cb for every handle of the loop, internal ones excepted. */
+UV_EXTERN void uv_walk(uv_loop_t* loop, uv_walk_cb walk_cb, void* arg);
+/** @} */
+
+/** @name Handles (common)
+ * @{ */
+/** Starts closing a handle; @p close_cb runs on a later loop iteration. */
+UV_EXTERN void uv_close(uv_handle_t* handle, uv_close_cb close_cb);
+/** Non-zero if the handle is active (what "active" means depends on the type). */
+UV_EXTERN int uv_is_active(const uv_handle_t* handle);
+/** Non-zero if the handle is closing or closed. */
+UV_EXTERN int uv_is_closing(const uv_handle_t* handle);
+/** References the handle: while active it keeps uv_run() going. */
+UV_EXTERN void uv_ref(uv_handle_t* handle);
+/** Un-references the handle. */
+UV_EXTERN void uv_unref(uv_handle_t* handle);
+/** Non-zero if the handle is referenced. */
+UV_EXTERN int uv_has_ref(const uv_handle_t* handle);
+/** The handle's type. */
+UV_EXTERN uv_handle_type uv_handle_get_type(const uv_handle_t* handle);
+/** The lower-case name of a handle type ("pipe"), or NULL. */
+UV_EXTERN const char* uv_handle_type_name(uv_handle_type type);
+/** sizeof the handle struct for @p type, or (size_t)-1. */
+UV_EXTERN size_t uv_handle_size(uv_handle_type type);
+/** sizeof the request struct for @p type, or (size_t)-1. */
+UV_EXTERN size_t uv_req_size(uv_req_type type);
+/** Returns handle->data. */
+UV_EXTERN void* uv_handle_get_data(const uv_handle_t* handle);
+/** Sets handle->data. */
+UV_EXTERN void uv_handle_set_data(uv_handle_t* handle, void* data);
+/** Returns handle->loop. */
+UV_EXTERN uv_loop_t* uv_handle_get_loop(const uv_handle_t* handle);
+/** The descriptor behind a stream (UV_EBADF if none, UV_EINVAL for other types). */
+UV_EXTERN int uv_fileno(const uv_handle_t* handle, uv_os_fd_t* fd);
+/** Builds a uv_buf_t. */
+UV_EXTERN uv_buf_t uv_buf_init(char* base, unsigned int len);
+/** Guesses what kind of handle fits a descriptor (fstat, getsockname, SO_TYPE). */
+UV_EXTERN uv_handle_type uv_guess_handle(uv_file file);
+/** @} */
+
+/** @name Timers, idle, prepare, check
+ * @{ */
+/** Initialises a timer. */
+UV_EXTERN int uv_timer_init(uv_loop_t* loop, uv_timer_t* handle);
+/** Starts a timer: first after @p timeout ms, then every @p repeat ms (0: once). */
+UV_EXTERN int uv_timer_start(uv_timer_t* handle, uv_timer_cb cb, uint64_t timeout, uint64_t repeat);
+/** Stops a timer. */
+UV_EXTERN int uv_timer_stop(uv_timer_t* handle);
+/** Restarts a repeating timer with its repeat as timeout; UV_EINVAL if never started. */
+UV_EXTERN int uv_timer_again(uv_timer_t* handle);
+/** Sets the repeat interval. */
+UV_EXTERN void uv_timer_set_repeat(uv_timer_t* handle, uint64_t repeat);
+/** The repeat interval. */
+UV_EXTERN uint64_t uv_timer_get_repeat(const uv_timer_t* handle);
+/** Milliseconds until the timer is due, 0 if due or inactive. */
+UV_EXTERN uint64_t uv_timer_get_due_in(const uv_timer_t* handle);
+
+/** Initialises an idle handle. */
+UV_EXTERN int uv_idle_init(uv_loop_t* loop, uv_idle_t* idle);
+/** Starts it; UV_EINVAL if @p cb is NULL. */
+UV_EXTERN int uv_idle_start(uv_idle_t* idle, uv_idle_cb cb);
+/** Stops it. */
+UV_EXTERN int uv_idle_stop(uv_idle_t* idle);
+/** Initialises a prepare handle. */
+UV_EXTERN int uv_prepare_init(uv_loop_t* loop, uv_prepare_t* prepare);
+/** Starts it; UV_EINVAL if @p cb is NULL. */
+UV_EXTERN int uv_prepare_start(uv_prepare_t* prepare, uv_prepare_cb cb);
+/** Stops it. */
+UV_EXTERN int uv_prepare_stop(uv_prepare_t* prepare);
+/** Initialises a check handle. */
+UV_EXTERN int uv_check_init(uv_loop_t* loop, uv_check_t* check);
+/** Starts it; UV_EINVAL if @p cb is NULL. */
+UV_EXTERN int uv_check_start(uv_check_t* check, uv_check_cb cb);
+/** Stops it. */
+UV_EXTERN int uv_check_stop(uv_check_t* check);
+/** @} */
+
+/** @name Async and signals
+ * @{ */
+/** Initialises an async handle; it is active at once. */
+UV_EXTERN int uv_async_init(uv_loop_t* loop, uv_async_t* async, uv_async_cb async_cb);
+/** Wakes the loop to run the handle's callback; safe from any thread and from signal handlers. */
+UV_EXTERN int uv_async_send(uv_async_t* async);
+
+/** Initialises a signal handle. */
+UV_EXTERN int uv_signal_init(uv_loop_t* loop, uv_signal_t* handle);
+/** Starts watching @p signum. */
+UV_EXTERN int uv_signal_start(uv_signal_t* handle, uv_signal_cb signal_cb, int signum);
+/** Like uv_signal_start(), but stops after the first delivery. */
+UV_EXTERN int uv_signal_start_oneshot(uv_signal_t* handle, uv_signal_cb signal_cb, int signum);
+/** Stops watching. */
+UV_EXTERN int uv_signal_stop(uv_signal_t* handle);
+/** @} */
+
+/** @name Thread pool
+ * @{ */
+/** Runs @p work_cb on a pool thread, then @p after_work_cb on the loop thread. */
+UV_EXTERN int uv_queue_work(uv_loop_t* loop, uv_work_t* req, uv_work_cb work_cb,
+                            uv_after_work_cb after_work_cb);
+/** Cancels a queued (not yet running) work request; UV_EBUSY if it already runs. */
+UV_EXTERN int uv_cancel(uv_req_t* req);
+/** @} */
+
+/** @name Streams
+ * @{ */
+/** Starts listening for connections. */
+UV_EXTERN int uv_listen(uv_stream_t* stream, int backlog, uv_connection_cb cb);
+/** Accepts a connection (or, on an IPC pipe, a received descriptor) into @p client. */
+UV_EXTERN int uv_accept(uv_stream_t* server, uv_stream_t* client);
+/** Starts reading: alloc_cb supplies buffers, read_cb receives the bytes. */
+UV_EXTERN int uv_read_start(uv_stream_t* stream, uv_alloc_cb alloc_cb, uv_read_cb read_cb);
+/** Stops reading. */
+UV_EXTERN int uv_read_stop(uv_stream_t* stream);
+/** Queues a write of @p nbufs buffers. */
+UV_EXTERN int uv_write(uv_write_t* req, uv_stream_t* handle, const uv_buf_t bufs[],
+                       unsigned int nbufs, uv_write_cb cb);
+/** Like uv_write(), sending @p send_handle's descriptor along (IPC pipes only). */
+UV_EXTERN int uv_write2(uv_write_t* req, uv_stream_t* handle, const uv_buf_t bufs[],
+                        unsigned int nbufs, uv_stream_t* send_handle, uv_write_cb cb);
+/** Writes what can be written now without queueing; UV_EAGAIN if nothing. */
+UV_EXTERN int uv_try_write(uv_stream_t* handle, const uv_buf_t bufs[], unsigned int nbufs);
+/** Half-closes the write side once queued writes are done. */
+UV_EXTERN int uv_shutdown(uv_shutdown_t* req, uv_stream_t* handle, uv_shutdown_cb cb);
+/** Non-zero if the stream is readable. */
+UV_EXTERN int uv_is_readable(const uv_stream_t* handle);
+/** Non-zero if the stream is writable. */
+UV_EXTERN int uv_is_writable(const uv_stream_t* handle);
+/** Bytes queued for writing. */
+UV_EXTERN size_t uv_stream_get_write_queue_size(const uv_stream_t* stream);
+/** Switches the descriptor between blocking and non-blocking mode. */
+UV_EXTERN int uv_stream_set_blocking(uv_stream_t* handle, int blocking);
+/** @} */
+
+/** @name Pipes
+ * @{ */
+/** Flags for uv_pipe_bind2() and uv_pipe_connect2() (libuv 1.46). */
+enum {
+  UV_PIPE_NO_TRUNCATE = 1u << 0 /**< Fail with UV_EINVAL rather than truncate a long name. */
+};
+/** Initialises a pipe handle; @p ipc non-zero lets it carry descriptors. */
+UV_EXTERN int uv_pipe_init(uv_loop_t* loop, uv_pipe_t* handle, int ipc);
+/** Adopts an existing descriptor (pipe end or socket) and makes it non-blocking. */
+UV_EXTERN int uv_pipe_open(uv_pipe_t* handle, uv_file file);
+/** Binds to a path; UV_ENAMETOOLONG if it does not fit sun_path (uvref, see docs). */
+UV_EXTERN int uv_pipe_bind(uv_pipe_t* handle, const char* name);
+/** Binds to a name of @p namelen bytes; a leading NUL selects Linux's abstract namespace. */
+UV_EXTERN int uv_pipe_bind2(uv_pipe_t* handle, const char* name, size_t namelen, unsigned int flags);
+/** Connects to a path; the result arrives through @p cb. */
+UV_EXTERN void uv_pipe_connect(uv_connect_t* req, uv_pipe_t* handle, const char* name,
+                               uv_connect_cb cb);
+/** Connects to a name of @p namelen bytes (abstract if it starts with NUL). */
+UV_EXTERN int uv_pipe_connect2(uv_connect_t* req, uv_pipe_t* handle, const char* name,
+                               size_t namelen, unsigned int flags, uv_connect_cb cb);
+/** The bound name; UV_ENOBUFS (and the needed size) if @p buffer is too small. */
+UV_EXTERN int uv_pipe_getsockname(const uv_pipe_t* handle, char* buffer, size_t* size);
+/** The peer's name; UV_ENOBUFS (and the needed size) if @p buffer is too small. */
+UV_EXTERN int uv_pipe_getpeername(const uv_pipe_t* handle, char* buffer, size_t* size);
+/** Windows only; a no-op on Unix. */
+UV_EXTERN void uv_pipe_pending_instances(uv_pipe_t* handle, int count);
+/** Number of received descriptors waiting for uv_accept(). */
+UV_EXTERN int uv_pipe_pending_count(uv_pipe_t* handle);
+/** The handle type the next pending descriptor needs. */
+UV_EXTERN uv_handle_type uv_pipe_pending_type(uv_pipe_t* handle);
+/** Makes the bound socket file readable and/or writable by everyone. */
+UV_EXTERN int uv_pipe_chmod(uv_pipe_t* handle, int flags);
+/** pipe2(2) with O_CLOEXEC; @p read_flags / @p write_flags may hold UV_NONBLOCK_PIPE. */
+UV_EXTERN int uv_pipe(uv_file fds[2], int read_flags, int write_flags);
+/** socketpair(2) with SOCK_CLOEXEC; flags may hold UV_NONBLOCK_PIPE. */
+UV_EXTERN int uv_socketpair(int type, int protocol, uv_os_sock_t socket_vector[2], int flags0,
+                            int flags1);
+/** @} */
+
+/** @name TCP
+ * @{ */
+/** Flags for uv_tcp_bind(). */
+enum uv_tcp_flags {
+  UV_TCP_IPV6ONLY = 1 /**< Disable dual-stack for an IPv6 address. */
+};
+/** Initialises a TCP handle (the socket is created at bind or connect). */
+UV_EXTERN int uv_tcp_init(uv_loop_t* loop, uv_tcp_t* handle);
+/** Adopts an existing socket. */
+UV_EXTERN int uv_tcp_open(uv_tcp_t* handle, uv_os_sock_t sock);
+/** Sets TCP_NODELAY. */
+UV_EXTERN int uv_tcp_nodelay(uv_tcp_t* handle, int enable);
+/** Binds to an address (SO_REUSEADDR is set, as libuv does). */
+UV_EXTERN int uv_tcp_bind(uv_tcp_t* handle, const struct sockaddr* addr, unsigned int flags);
+/** The local address. */
+UV_EXTERN int uv_tcp_getsockname(const uv_tcp_t* handle, struct sockaddr* name, int* namelen);
+/** The peer's address. */
+UV_EXTERN int uv_tcp_getpeername(const uv_tcp_t* handle, struct sockaddr* name, int* namelen);
+/** Connects; the result arrives through @p cb. */
+UV_EXTERN int uv_tcp_connect(uv_connect_t* req, uv_tcp_t* handle, const struct sockaddr* addr,
+                             uv_connect_cb cb);
+/** Fills a sockaddr_in from a dotted-quad string and a port. */
+UV_EXTERN int uv_ip4_addr(const char* ip, int port, struct sockaddr_in* addr);
+/** Formats an IPv4 address as a dotted quad. */
+UV_EXTERN int uv_ip4_name(const struct sockaddr_in* src, char* dst, size_t size);
+/** @} */
+
+/** @name Processes
+ * @{ */
+/** What a child's descriptor is connected to (uv_stdio_container_t::flags). */
+typedef enum {
+  UV_IGNORE = 0x00,          /**< Not connected (/dev/null for 0-2). */
+  UV_CREATE_PIPE = 0x01,     /**< A new socket pair; the parent's end goes into data.stream. */
+  UV_INHERIT_FD = 0x02,      /**< The parent's descriptor data.fd. */
+  UV_INHERIT_STREAM = 0x04,  /**< The descriptor of the stream data.stream. */
+  UV_READABLE_PIPE = 0x10,   /**< The child reads from the pipe. */
+  UV_WRITABLE_PIPE = 0x20,   /**< The child writes to the pipe. */
+  UV_NONBLOCK_PIPE = 0x40,   /**< The child's end is non-blocking. */
+  UV_OVERLAPPED_PIPE = 0x40  /**< Old name of UV_NONBLOCK_PIPE. */
+} uv_stdio_flags;
+
+/** One child descriptor: what it is connected to. */
+typedef struct uv_stdio_container_s {
+  uv_stdio_flags flags; /**< See uv_stdio_flags. */
+  union {
+    uv_stream_t* stream; /**< For UV_CREATE_PIPE and UV_INHERIT_STREAM. */
+    int fd;              /**< For UV_INHERIT_FD. */
+  } data;                /**< Depends on flags. */
+} uv_stdio_container_t;
+
+/** Options for uv_spawn(). */
+typedef struct uv_process_options_s {
+  uv_exit_cb exit_cb;          /**< Called once the child has exited. */
+  const char* file;            /**< Program to run (searched in PATH). */
+  char** args;                 /**< NULL-terminated argv; args[0] is the program name. */
+  char** env;                  /**< NULL-terminated environment, or NULL to inherit. */
+  const char* cwd;             /**< Working directory, or NULL. */
+  unsigned int flags;          /**< uv_process_flags. */
+  int stdio_count;             /**< Number of entries in stdio. */
+  uv_stdio_container_t* stdio; /**< Child descriptors 0..stdio_count-1. */
+  uv_uid_t uid;                /**< With UV_PROCESS_SETUID. */
+  uv_gid_t gid;                /**< With UV_PROCESS_SETGID. */
+} uv_process_options_t;
+
+/** Flags for uv_process_options_t::flags. */
+enum uv_process_flags {
+  UV_PROCESS_SETUID = (1 << 0),                      /**< Set the child's user id. */
+  UV_PROCESS_SETGID = (1 << 1),                      /**< Set the child's group id. */
+  UV_PROCESS_WINDOWS_VERBATIM_ARGUMENTS = (1 << 2),  /**< Windows only; ignored. */
+  UV_PROCESS_DETACHED = (1 << 3),                    /**< Start a new session (setsid). */
+  UV_PROCESS_WINDOWS_HIDE = (1 << 4),                /**< Windows only; ignored. */
+  UV_PROCESS_WINDOWS_HIDE_CONSOLE = (1 << 5),        /**< Windows only; ignored. */
+  UV_PROCESS_WINDOWS_HIDE_GUI = (1 << 6)             /**< Windows only; ignored. */
+};
+
+/** Starts a child process; UV_ENOENT etc. come back synchronously if exec fails. */
+UV_EXTERN int uv_spawn(uv_loop_t* loop, uv_process_t* handle, const uv_process_options_t* options);
+/** Sends @p signum to the child. */
+UV_EXTERN int uv_process_kill(uv_process_t* handle, int signum);
+/** Sends @p signum to @p pid. */
+UV_EXTERN int uv_kill(int pid, int signum);
+/** The child's pid. */
+UV_EXTERN uv_pid_t uv_process_get_pid(const uv_process_t* handle);
+/** The path of the running executable; UV_ENOBUFS if @p buffer is too small. */
+UV_EXTERN int uv_exepath(char* buffer, size_t* size);
+/** getpid(). */
+UV_EXTERN uv_pid_t uv_os_getpid(void);
+
+/** CPU times in milliseconds. */
+struct uv_cpu_times_s {
+  uint64_t user; /**< User mode. */
+  uint64_t nice; /**< Niced user mode. */
+  uint64_t sys;  /**< Kernel mode. */
+  uint64_t idle; /**< Idle. */
+  uint64_t irq;  /**< Servicing interrupts. */
+};
+/** One CPU: model name, speed in MHz, times. */
+struct uv_cpu_info_s {
+  char* model;                     /**< Model name. */
+  int speed;                       /**< MHz. */
+  struct uv_cpu_times_s cpu_times; /**< Times. */
+};
+/** Allocates an array of CPU descriptions; free it with uv_free_cpu_info(). */
+UV_EXTERN int uv_cpu_info(uv_cpu_info_t** cpu_infos, int* count);
+/** Frees what uv_cpu_info() returned. */
+UV_EXTERN void uv_free_cpu_info(uv_cpu_info_t* cpu_infos, int count);
+/** @} */
+
+/** @name File system (synchronous form only)
+ * @{ */
+/** open(2) with O_CLOEXEC; @p cb must be NULL (UV_ENOSYS otherwise). */
+UV_EXTERN int uv_fs_open(uv_loop_t* loop, uv_fs_t* req, const char* path, int flags, int mode,
+                         uv_fs_cb cb);
+/** close(2); @p cb must be NULL. */
+UV_EXTERN int uv_fs_close(uv_loop_t* loop, uv_fs_t* req, uv_file file, uv_fs_cb cb);
+/** unlink(2); @p cb must be NULL. */
+UV_EXTERN int uv_fs_unlink(uv_loop_t* loop, uv_fs_t* req, const char* path, uv_fs_cb cb);
+/** Releases what a request holds (nothing, for the synchronous form). */
+UV_EXTERN void uv_fs_req_cleanup(uv_fs_t* req);
+/** @} */
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* UVREF_UV_H */
