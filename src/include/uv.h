@@ -497,7 +497,7 @@ struct uv_async_s {
   UV_HANDLE_FIELDS
   uv_async_cb async_cb;   /**< Callback. */
   struct uv__queue queue; /**< Link in loop->async_handles. */
-  int pending;            /**< 0 idle, 1 sent and not yet dispatched (accessed atomically). */
+  int pending;            /**< 0 idle, 1 a sender is writing the wake-up, 2 sent (atomic). */
 };
 
 /** Watches for a Unix signal; the callback runs on the loop thread. */
@@ -628,6 +628,8 @@ struct uv_loop_s {
   uv__io_t signal_io_watcher;         /**< Stage 2: watches signal_pipefd[0]. */
   uv_signal_t child_watcher;          /**< SIGCHLD watcher: the signal pipe's first user. */
   int emfile_fd;                      /**< Reserve descriptor for the EMFILE trick, or -1. */
+  void* poll_events;                  /**< The epoll_wait batch being dispatched (struct epoll_event*). */
+  int poll_nevents;                   /**< Its length; closing a descriptor cancels its events in it. */
 };
 /** @} */
 
