@@ -966,6 +966,20 @@ UV_EXTERN int uv_fs_unlink(uv_loop_t* loop, uv_fs_t* req, const char* path, uv_f
 UV_EXTERN void uv_fs_req_cleanup(uv_fs_t* req);
 /** @} */
 
+/** @name uvref extensions (not in libuv)
+ * Any descriptor can travel over an IPC pipe, not only streams: a regular
+ * file, an eventfd, a memfd, an epoll descriptor. libuv's API can only send
+ * uv_stream_t handles and accept into pipe or TCP handles; these two
+ * functions close that gap. Both are prefixed uvref_ so no libuv program
+ * can call one by accident.
+ * @{ */
+/** Like uv_write2(), sending the raw descriptor @p fd (which stays open in the sender). */
+UV_EXTERN int uvref_write2_fd(uv_write_t* req, uv_stream_t* handle, const uv_buf_t bufs[],
+                              unsigned int nbufs, int fd, uv_write_cb cb);
+/** Takes the next pending descriptor of an IPC pipe as a raw fd (the caller closes it). */
+UV_EXTERN int uvref_pipe_accept_fd(uv_pipe_t* handle, int* fd);
+/** @} */
+
 #ifdef __cplusplus
 }
 #endif
