@@ -18,7 +18,7 @@ const char* call_name(Call c) noexcept {
       "epoll_wait", "eventfd2", "execvp", "fcntl", "fork", "fstat", "getpeername", "getsockname",
       "getsockopt", "ioctl", "kill", "listen", "open", "pipe2", "read", "readv", "recvmsg",
       "sendmsg", "setsockopt", "shutdown", "socket", "socketpair", "unlink", "waitpid", "write",
-      "writev", "chmod", "setsid", "chdir", "rt_sigaction", "rt_sigprocmask"};
+      "writev", "chmod", "setsid", "chdir", "rt_sigaction", "rt_sigprocmask", "stat"};
   auto i = static_cast<std::size_t>(c);
   return i < names.size() ? names[i] : "?";
 }
