@@ -26,6 +26,7 @@ extensions = [
     "uvref_xref",         # {libuv-xref}: table from `libuv:` tags; \docpage labels checked
     "uvref_diagrams",     # {uvref-diagram} name: DOT generated at build time from the code
     "uvref_srclink",      # [source] link from each API signature to Doxygen's source browser
+    "uvref_optional_toctree",  # toctree entries that may be absent (benchmarks.md)
 ]
 
 root_doc = "index"
@@ -45,6 +46,10 @@ nitpick_ignore = [
     for name in ("size_t", "ssize_t", "int64_t", "uint64_t", "uint32_t", "pid_t", "uid_t", "gid_t",
                  "sockaddr", "sockaddr_in", "pthread_mutex_t", "va_list", "std", "uint8_t")
 ]
+
+# Anonymous unions and structs inside a struct (uv_loop_t::active_reqs,
+# uv_stdio_container_t::data) have no name to link to.
+nitpick_ignore_regex = [(r"c:identifier", r".*\.@\d+")]
 
 breathe_projects = {"uvref": os.path.join(_build, "docs", "doxygen", "xml")}
 breathe_default_project = "uvref"
