@@ -51,7 +51,11 @@ nitpick_ignore = [
 # uv_stdio_container_t::data) have no name to link to.
 nitpick_ignore_regex = [(r"c:identifier", r".*\.@\d+")]
 
-breathe_projects = {"uvref": os.path.join(_build, "docs", "doxygen", "xml")}
+# Two Doxygen runs: "uvref" is the public header alone (the API reference
+# renders exactly the contract), "internals" is every source (unit pages,
+# the cross-reference table, links into the source browser).
+breathe_projects = {"uvref": os.path.join(_build, "docs", "doxygen-public", "xml"),
+                    "internals": os.path.join(_build, "docs", "doxygen", "xml")}
 breathe_default_project = "uvref"
 # The public header is C (libuv's API); everything else is C++20.
 breathe_domain_by_extension = {"h": "cpp", "cpp": "cpp"}

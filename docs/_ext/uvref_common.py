@@ -17,3 +17,20 @@ def source_root(app: Sphinx) -> str:
 
 def setup_common(app: Sphinx) -> None:
     add_config(app, "uvref_source_root", os.path.dirname(app.srcdir))
+
+
+def env_version() -> int:
+    """A number that changes whenever any local extension's code changes.
+
+    Returned as "env_version" from each extension's setup(): Sphinx discards
+    its saved environment when it differs, so editing an extension re-reads
+    every page instead of serving pages parsed by the old code.
+    """
+    import hashlib
+    digest = hashlib.sha256()
+    here = os.path.dirname(os.path.abspath(__file__))
+    for name in sorted(os.listdir(here)):
+        if name.endswith(".py"):
+            with open(os.path.join(here, name), "rb") as f:
+                digest.update(f.read())
+    return int(digest.hexdigest()[:8], 16)

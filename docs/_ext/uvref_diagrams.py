@@ -14,6 +14,8 @@ from typing import List
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
+
+from uvref_common import env_version
 from sphinx.ext.graphviz import figure_wrapper, graphviz
 from sphinx.util.docutils import SphinxDirective
 
@@ -55,4 +57,4 @@ class UvrefDiagram(SphinxDirective):
 def setup(app: Sphinx):
     add_config(app, "uvref_diagram_dir", "", "env")
     app.add_directive("uvref-diagram", UvrefDiagram)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1", "env_version": env_version(), "parallel_read_safe": True, "parallel_write_safe": True}

@@ -84,7 +84,7 @@ class DoxyIndex:
 
 
 def get(app: Sphinx) -> DoxyIndex:
-    xml_dir = app.config.breathe_projects.get("uvref", "")
+    xml_dir = app.config.breathe_projects.get("internals", "")
     root = os.path.abspath(app.config.uvref_source_root)
     key = os.path.abspath(xml_dir)
     index = os.path.join(key, "index.xml")

@@ -6,6 +6,8 @@ entry absent the directive renders nothing. A plain toctree would warn about
 the missing document, and a :glob: pattern that matches nothing warns too.
 """
 from sphinx.application import Sphinx
+
+from uvref_common import env_version
 from sphinx.directives.other import TocTree
 
 
@@ -22,4 +24,4 @@ class OptionalTocTree(TocTree):
 
 def setup(app: Sphinx):
     app.add_directive("optional-toctree", OptionalTocTree)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1", "env_version": env_version(), "parallel_read_safe": True, "parallel_write_safe": True}

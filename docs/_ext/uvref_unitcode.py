@@ -27,6 +27,8 @@ from typing import List, Tuple
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
+
+from uvref_common import env_version
 from sphinx.directives.code import container_wrapper
 from sphinx.util.docutils import SphinxDirective
 
@@ -126,4 +128,4 @@ def setup(app: Sphinx):
     app.add_directive("unit-code", UnitCode)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1", "env_version": env_version(), "parallel_read_safe": True, "parallel_write_safe": True}

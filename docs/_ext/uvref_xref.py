@@ -20,6 +20,8 @@ from typing import List, NamedTuple, Optional
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
+
+from uvref_common import env_version
 from sphinx.util.docutils import SphinxDirective
 
 import uvref_doxyindex
@@ -29,7 +31,7 @@ from uvref_srclink import doxylink
 TAG = re.compile(r"\blibuv:\s*(.+?)\s*(?:\*/)?\s*$")
 DOCPAGE = re.compile(r"[\\@]docpage\{([A-Za-z0-9_.-]+)\}")
 PATHLIKE = re.compile(r"^(?:src|include|test|docs)/[\w./-]+$|^[\w-]+\.[ch]$")
-IDENT = re.compile(r"^[A-Za-z_]\w*(?:\(\))?$")
+IDENT = re.compile(r"^[A-Za-z_][\w*]*(?:\(\))?$")  # uv__io_* names a family
 DECL_TYPE = re.compile(r"^\s*(?:typedef\s+)?(?:struct|enum|union|class)\s+([A-Za-z_]\w*)")
 DECL_DEFINE = re.compile(r"^\s*#\s*define\s+([A-Za-z_]\w*)")
 DECL_FUNC = re.compile(r"([A-Za-z_][\w:]*)\s*\(")
@@ -47,18 +49,35 @@ class Tag(NamedTuple):
 
 
 def _parse_tag(text: str):
-    files, funcs, rest = [], [], []
-    tokens = text.replace(",", " ").split()
-    for i, tok in enumerate(tokens):
+    """'a.c f (why), g; b.c h' -> ([('a.c', ['f (why)', 'g']), ('b.c', ['h'])], '').
+
+    A parenthesised remark annotates the function before it, or, if no
+    function precedes it, becomes the tag's note.
+    """
+    groups, notes, rest = [], [], []
+    for tok in re.findall(r"\([^)]*\)?|[^\s,;()]+", text):
         if rest:
             rest.append(tok)
-        elif PATHLIKE.match(tok):
-            files.append(tok)
-        elif IDENT.match(tok) and files:
-            funcs.append(tok.rstrip("()"))
+        elif tok.startswith("("):
+            remark = tok.strip("()").strip()
+            if groups and groups[-1][1]:
+                groups[-1][1][-1] += f" ({remark})"
+            else:
+                notes.append(remark)
+        elif tok in ("and", "or", "plus"):
+            continue
+        elif PATHLIKE.match(tok.rstrip(".")):
+            groups.append((tok.rstrip("."), []))
+        elif groups and IDENT.match(tok.rstrip(".")):
+            groups[-1][1].append(tok.rstrip(".").rstrip("()"))
         else:
             rest.append(tok)
-    return files, funcs, " ".join(rest)
+    note = " ".join(notes + rest).strip(" -—–.")
+    return groups, note
+
+
+def _comment_text(line: str) -> str:
+    return line.strip().lstrip("/*").rstrip("*/").strip()
 
 
 def _is_comment(line: str) -> bool:
@@ -102,11 +121,18 @@ def scan_file(path: str, rel: str):
         m = TAG.search(line)
         if not m:
             continue
-        files, funcs, note = _parse_tag(m.group(1))
-        if not files:
+        text = m.group(1)
+        # A tag may continue on the next comment lines after a trailing comma.
+        j = i
+        while text.rstrip().endswith(",") and j + 1 < len(lines) and _is_comment(lines[j + 1]):
+            j += 1
+            text += " " + _comment_text(lines[j])
+        groups, note = _parse_tag(text)
+        if not groups:
             continue
-        entity = "" if i < lead_end else _next_decl(lines, i + 1)
-        tags.append(Tag(rel, i + 1, entity, files, funcs, note))
+        entity = "" if i < lead_end else _next_decl(lines, j + 1)
+        for libuv_file, funcs in groups:
+            tags.append(Tag(rel, i + 1, entity, [libuv_file], funcs, note))
     return tags, pages
 
 
@@ -213,4 +239,4 @@ class LibuvXref(SphinxDirective):
 def setup(app: Sphinx):
     setup_common(app)
     app.add_directive("libuv-xref", LibuvXref)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1", "env_version": env_version(), "parallel_read_safe": True, "parallel_write_safe": True}
