@@ -15,10 +15,9 @@ import os
 
 from sphinx.application import Sphinx
 
-from uvref_common import env_version
 from sphinx.util import logging
 
-from uvref_common import add_config
+from uvref_common import add_config, env_version
 
 logger = logging.getLogger(__name__)
 
@@ -63,4 +62,5 @@ def setup(app: Sphinx):
     add_config(app, "uvref_depfile", "", "")
     add_config(app, "uvref_stamp", "", "")
     app.connect("build-finished", _finished)
-    return {"version": "1", "env_version": env_version(), "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1", "env_version": env_version(),
+            "parallel_read_safe": True, "parallel_write_safe": True}

@@ -15,11 +15,10 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 
-from uvref_common import env_version
 from sphinx.ext.graphviz import figure_wrapper, graphviz
 from sphinx.util.docutils import SphinxDirective
 
-from uvref_common import add_config
+from uvref_common import add_config, env_version
 
 
 class UvrefDiagram(SphinxDirective):
@@ -57,4 +56,5 @@ class UvrefDiagram(SphinxDirective):
 def setup(app: Sphinx):
     add_config(app, "uvref_diagram_dir", "", "env")
     app.add_directive("uvref-diagram", UvrefDiagram)
-    return {"version": "1", "env_version": env_version(), "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1", "env_version": env_version(),
+            "parallel_read_safe": True, "parallel_write_safe": True}

@@ -24,4 +24,5 @@ class OptionalTocTree(TocTree):
 
 def setup(app: Sphinx):
     app.add_directive("optional-toctree", OptionalTocTree)
-    return {"version": "1", "env_version": env_version(), "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1", "env_version": env_version(),
+            "parallel_read_safe": True, "parallel_write_safe": True}

@@ -12,10 +12,9 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 
-from uvref_common import env_version
 
 import uvref_doxyindex
-from uvref_common import add_config, setup_common
+from uvref_common import add_config, setup_common, env_version
 
 
 class doxylink(nodes.General, nodes.Inline, nodes.Element):
@@ -74,4 +73,5 @@ def setup(app: Sphinx):
     add_config(app, "uvref_doxygen_html", "doxygen", "html")
     app.add_node(doxylink)
     app.connect("doctree-resolved", _resolved)
-    return {"version": "1", "env_version": env_version(), "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1", "env_version": env_version(),
+            "parallel_read_safe": True, "parallel_write_safe": True}

@@ -28,11 +28,10 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 
-from uvref_common import env_version
 from sphinx.directives.code import container_wrapper
 from sphinx.util.docutils import SphinxDirective
 
-from uvref_common import setup_common, source_root
+from uvref_common import setup_common, source_root, env_version
 
 MARKER = re.compile(r"^\s*(?://|/\*|#)\s*\[(/?)docs:([A-Za-z0-9_.-]+)\]\s*(?:\*/)?\s*$")
 LANGUAGES = {".cpp": "cpp", ".h": "cpp", ".hpp": "cpp", ".c": "c", ".py": "python",
@@ -128,4 +127,5 @@ def setup(app: Sphinx):
     app.add_directive("unit-code", UnitCode)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
-    return {"version": "1", "env_version": env_version(), "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1", "env_version": env_version(),
+            "parallel_read_safe": True, "parallel_write_safe": True}

@@ -21,11 +21,10 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 
-from uvref_common import env_version
 from sphinx.util.docutils import SphinxDirective
 
 import uvref_doxyindex
-from uvref_common import setup_common, source_root
+from uvref_common import setup_common, source_root, env_version
 from uvref_srclink import doxylink
 
 TAG = re.compile(r"\blibuv:\s*(.+?)\s*(?:\*/)?\s*$")
@@ -239,4 +238,5 @@ class LibuvXref(SphinxDirective):
 def setup(app: Sphinx):
     setup_common(app)
     app.add_directive("libuv-xref", LibuvXref)
-    return {"version": "1", "env_version": env_version(), "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1", "env_version": env_version(),
+            "parallel_read_safe": True, "parallel_write_safe": True}
