@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -49,8 +50,30 @@ static inline double bench_now(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* The other process of a two-process workload, in the parent; 0 elsewhere. */
+static pid_t bench_child_pid;
+
+/*
+ * A failed check. In a parent whose child stopped with "unsupported" (so the
+ * parent saw an unexpected EOF), the child's verdict wins: the parent exits
+ * 77 too. Otherwise the child is killed so that no process outlives the run.
+ */
 __attribute__((format(printf, 2, 3), noreturn)) static inline void bench_fail(const char* name,
                                                                              const char* fmt, ...) {
+  if (bench_child_pid > 0) {
+    int status = 0;
+    pid_t r = 0;
+    for (int i = 0; i < 200 && (r = waitpid(bench_child_pid, &status, WNOHANG)) == 0; i++) {
+      usleep(10 * 1000);
+    }
+    if (r == bench_child_pid && WIFEXITED(status) && WEXITSTATUS(status) == BENCH_UNSUPPORTED) {
+      exit(BENCH_UNSUPPORTED);
+    }
+    if (r == 0) {
+      kill(bench_child_pid, SIGKILL);
+      waitpid(bench_child_pid, &status, 0);
+    }
+  }
   va_list ap;
   fprintf(stderr, "FAIL %s impl=%s pid=%d: ", name, BENCH_IMPL, (int)getpid());
   va_start(ap, fmt);
@@ -104,10 +127,32 @@ static inline int bench_more(const bench_args_t* a, long done, double t0) {
   return bench_now() - t0 < a->seconds;
 }
 
+/*
+ * This process's peak resident set in KiB (VmHWM of /proc/self/status).
+ * Not getrusage's ru_maxrss: after exec that keeps the high-water mark of
+ * the process image exec replaced (the Python runner's, ~15 MiB).
+ */
+static inline long bench_peak_rss_kib(void) {
+  FILE* f = fopen("/proc/self/status", "r");
+  if (f == NULL) return 0;
+  char line[256];
+  long kib = 0;
+  while (fgets(line, sizeof line, f) != NULL) {
+    if (sscanf(line, "VmHWM: %ld kB", &kib) == 1) break;
+  }
+  fclose(f);
+  return kib;
+}
+
+/* The child's peak RSS, left in shared memory by bench_child_exit(). */
+static long* bench_child_peak_kib;
+
 static inline void bench_result(const char* name, unsigned long long ops, double seconds,
                                 const char* unit) {
-  printf("RESULT name=%s impl=%s ops=%llu seconds=%.6f unit=%s rate=%.1f\n", name, BENCH_IMPL, ops,
-         seconds, unit, seconds > 0 ? (double)ops / seconds : 0.0);
+  long peak = bench_peak_rss_kib();
+  if (bench_child_peak_kib != NULL && *bench_child_peak_kib > peak) peak = *bench_child_peak_kib;
+  printf("RESULT name=%s impl=%s ops=%llu seconds=%.6f unit=%s rate=%.1f peak_rss_kib=%ld\n", name,
+         BENCH_IMPL, ops, seconds, unit, seconds > 0 ? (double)ops / seconds : 0.0, peak);
   fflush(stdout);
 }
 
@@ -119,9 +164,29 @@ static inline void* bench_shared(const char* name, size_t size) {
   return p;
 }
 
+/*
+ * fork(), remembering the child for bench_fail() and bench_wait_child(); the
+ * child ends with bench_child_exit(), which reports its peak RSS.
+ */
+static inline pid_t bench_fork(const char* name) {
+  bench_child_peak_kib = bench_shared(name, sizeof *bench_child_peak_kib);
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid < 0) bench_fail(name, "fork: %s", strerror(errno));
+  if (pid > 0) bench_child_pid = pid;
+  return pid;
+}
+
+/* The normal end of a forked child. */
+__attribute__((noreturn)) static inline void bench_child_exit(void) {
+  *bench_child_peak_kib = bench_peak_rss_kib();
+  _exit(0);
+}
+
 /* Waits for a child; its failure (or "unsupported") becomes the parent's. */
 static inline void bench_wait_child(const char* name, pid_t pid) {
   int status = 0;
+  bench_child_pid = 0;
   while (waitpid(pid, &status, 0) < 0) {
     BENCH_CHECK(name, errno == EINTR, "waitpid: %s", strerror(errno));
   }

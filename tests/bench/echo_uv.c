@@ -204,12 +204,11 @@ int main(int argc, char** argv) {
   BENCH_UV(NAME, uv_pipe_bind(&server, path));
   BENCH_UV(NAME, uv_listen((uv_stream_t*)&server, 1024, on_connection));
   fflush(stdout);
-  pid_t pid = fork();
-  BENCH_SYS(NAME, pid);
+  pid_t pid = bench_fork(NAME);
   if (pid == 0) {
     /* The child does not touch the parent's loop; it only leaves it open. */
     run_clients(path, &args, shared);
-    _exit(0);
+    bench_child_exit();
   }
   BENCH_UV(NAME, uv_run(&loop, UV_RUN_DEFAULT));
   bench_loop_finish(NAME, &loop);

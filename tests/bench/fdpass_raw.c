@@ -47,8 +47,7 @@ int main(int argc, char** argv) {
   BENCH_SYS(NAME, pipe2(carried, O_CLOEXEC));
   BENCH_SYS(NAME, fstat(carried[1], &carried_stat));
   double t0 = bench_now();
-  pid_t pid = fork();
-  BENCH_SYS(NAME, pid);
+  pid_t pid = bench_fork(NAME);
   if (pid == 0) {
     close(sv[0]);
     close(carried[0]);
@@ -63,7 +62,7 @@ int main(int argc, char** argv) {
     while ((n = read(sv[1], &ack, 1)) < 0 && errno == EINTR) {
     }
     BENCH_CHECK(NAME, n == 1 && ack == FDPASS_ACK, "sender expected the ack, got %zd", n);
-    _exit(0);
+    bench_child_exit();
   }
   close(sv[1]);
   close(carried[0]);

@@ -176,13 +176,12 @@ int main(int argc, char** argv) {
   BENCH_SYS(NAME, pipe2(carried, O_CLOEXEC));
   BENCH_SYS(NAME, fstat(carried[1], &carried_stat));
   double t0 = bench_now();
-  pid_t pid = fork();
-  BENCH_SYS(NAME, pid);
+  pid_t pid = bench_fork(NAME);
   if (pid == 0) {
     close(sv[0]);
     close(carried[0]);
     run_sender(sv[1], carried[1], &args, sent);
-    _exit(0);
+    bench_child_exit();
   }
   close(sv[1]);
   close(carried[0]);

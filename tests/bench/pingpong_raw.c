@@ -30,8 +30,7 @@ int main(int argc, char** argv) {
   int sv[2];
   char buf[64];
   BENCH_SYS(NAME, socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
-  pid_t pid = fork();
-  BENCH_SYS(NAME, pid);
+  pid_t pid = bench_fork(NAME);
   if (pid == 0) {
     close(sv[0]);
     ssize_t n;
@@ -39,7 +38,7 @@ int main(int argc, char** argv) {
       BENCH_CHECK(NAME, n == 1, "child read %zd bytes at once", n);
       put(sv[1], buf[0]);
     }
-    _exit(0);
+    bench_child_exit();
   }
   close(sv[1]);
   long done = 0;

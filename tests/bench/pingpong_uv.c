@@ -117,13 +117,12 @@ int main(int argc, char** argv) {
   bench_args_t args = bench_parse(argc, argv);
   int sv[2];
   BENCH_SYS(NAME, socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
-  pid_t pid = fork();
-  BENCH_SYS(NAME, pid);
+  pid_t pid = bench_fork(NAME);
   static side_t s;
   if (pid == 0) {
     close(sv[0]);
     run(&s, sv[1], child_on_read);
-    _exit(0);
+    bench_child_exit();
   }
   close(sv[1]);
   s.args = &args;

@@ -34,12 +34,11 @@ int main(int argc, char** argv) {
   int sv[2];
   BENCH_SYS(NAME, socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
   double t0 = bench_now();
-  pid_t pid = fork();
-  BENCH_SYS(NAME, pid);
+  pid_t pid = bench_fork(NAME);
   if (pid == 0) {
     close(sv[0]);
     run_writer(sv[1], &args, written);
-    _exit(0);
+    bench_child_exit();
   }
   close(sv[1]);
 
