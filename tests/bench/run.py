@@ -88,7 +88,8 @@ def run_program(path, args, workload, impl, timeout, prefix=()):
     verdicts = [l for l in err_lines if l.startswith(("FAIL ", "unsupported:"))]
     last_err = verdicts[0] if verdicts else (err_lines[-1] if err_lines else "")
     if code == 77:
-        return Run("unsupported", detail=last_err or "exit status 77")
+        why = last_err[len("unsupported:"):].strip() if last_err.startswith("unsupported:") else last_err
+        return Run("unsupported", detail=why or "exit status 77")
     if code != 0:
         why = "killed by signal %d" % -code if code < 0 else "exit status %d" % code
         return Run("failed", detail="%s: %s" % (why, last_err) if last_err else why)
@@ -114,10 +115,14 @@ def median(xs):
 
 
 def human(x):
-    for div, suffix in ((1e9, " G"), (1e6, " M"), (1e3, " k")):
+    """Three significant digits and an SI prefix: 4.86 G, 84.8 k, 104 k."""
+    suffix = ""
+    for div, sfx in ((1e9, " G"), (1e6, " M"), (1e3, " k")):
         if x >= div:
-            return "%#.3g%s" % (x / div, suffix)
-    return "%#.3g" % x
+            x, suffix = x / div, sfx
+            break
+    digits = 0 if x >= 99.95 else 1 if x >= 9.995 else 2
+    return "%.*f%s" % (digits, x, suffix)
 
 
 def strace_counts(path, count, timeout):
