@@ -175,6 +175,17 @@ def fmt_syscalls(d):
     return "%.2f" % total, " ".join("%s %.2f" % (k, v) for k, v in top)
 
 
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown CPU"
+
+
 def find_programs(bin_dir, only):
     progs = {}
     for w in only:
@@ -310,8 +321,8 @@ def main():
     print()
     print("uvref benchmarks: %d interleaved rounds of %.2g s per program; %s; python %s" % (
         a.rounds, a.seconds, time.strftime("%Y-%m-%d %H:%M"), sys.version.split()[0]))
-    print("machine: %s, %d CPUs; syscalls per operation from strace -f -c (N vs 2N operations)" % (
-        os.uname().release, os.cpu_count() or 0))
+    print("machine: %s, %d CPUs, Linux %s; syscalls per operation from strace -f -c (N vs 2N ops)" % (
+        cpu_model(), os.cpu_count() or 0, os.uname().release))
     print("operations: " + ", ".join("%s = %s" % (w, WORKLOADS[w][1]) for w in only))
     print()
     widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
