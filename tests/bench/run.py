@@ -114,6 +114,14 @@ def median(xs):
     return s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
 
 
+def paired_ratio(a_runs, b_runs):
+    """Median over rounds of a/b, each pair run back to back.
+
+    Two runs of the same round see the same background load, so their ratio
+    is steadier than a ratio of medians taken across rounds."""
+    return median([a.rate / b.rate for a, b in zip(a_runs, b_runs)])
+
+
 def human(x):
     """Three significant digits and an SI prefix: 4.86 G, 84.8 k, 104 k."""
     suffix = ""
@@ -229,8 +237,8 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap.add_argument("--bin-dir", default=os.path.join(here, "..", "..", "build", "release", "tests", "bench"),
                     help="directory holding bench_<workload>_<impl> (default: build/release/tests/bench)")
-    ap.add_argument("--rounds", type=int, default=7, help="interleaved rounds (default 7, minimum 5)")
-    ap.add_argument("--seconds", type=float, default=0.5, help="duration of each timed run (default 0.5)")
+    ap.add_argument("--rounds", type=int, default=9, help="interleaved rounds (default 9, minimum 5)")
+    ap.add_argument("--seconds", type=float, default=0.4, help="duration of each timed run (default 0.4)")
     ap.add_argument("--only", default=",".join(WORKLOADS), help="comma-separated workloads")
     ap.add_argument("--min-ratio", type=float, default=0.9, help="fail when uvref/libuv is below (0.9)")
     ap.add_argument("--no-strace", action="store_true", help="skip the syscall-count runs")
@@ -311,12 +319,12 @@ def main():
         if "uvref" in med:
             row = next(r for r in rows if r[0] == w and r[1] == "uvref")
             if "libuv" in med:
-                ratio = med["uvref"] / med["libuv"]
+                ratio = paired_ratio(runs[(w, "uvref")], runs[(w, "libuv")])
                 row[5] = "%.2f" % ratio
                 if ratio < a.min_ratio:
                     slow.append("%s: uvref/libuv = %.2f < %.2f" % (w, ratio, a.min_ratio))
             if "raw" in med:
-                row[6] = "%.2f" % (med["uvref"] / med["raw"])
+                row[6] = "%.2f" % paired_ratio(runs[(w, "uvref")], runs[(w, "raw")])
 
     print()
     print("uvref benchmarks: %d interleaved rounds of %.2g s per program; %s; python %s" % (
