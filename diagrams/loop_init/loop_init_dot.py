@@ -27,8 +27,11 @@ EPOLL_BITS = [(0x001, "EPOLLIN"), (0x002, "EPOLLPRI"), (0x004, "EPOLLOUT"), (0x0
 
 
 def events_name(mask: int) -> str:
+    """0x19 -> 'EPOLLIN|ERR|HUP' (short enough for a table cell)."""
     names = [n for bit, n in EPOLL_BITS if mask & bit]
-    return "|".join(names) or hex(mask)
+    if not names:
+        return hex(mask)
+    return "|".join([names[0]] + [n[len("EPOLL"):] for n in names[1:]])
 
 
 def creators(trace_lines):
@@ -80,11 +83,11 @@ def main(probe_path, trace_path, out_path):
     title = (f'<B>uv_loop_init() in {html.escape(probe["version"])}, stage by stage, '
              f"from a live run</B>"
              f'<BR/><FONT POINT-SIZE="9" COLOR="{GREY}">epoll interest list '
-             f"(/proc/self/fdinfo/{_backend(probe)}): after uv_loop_init "
-             f'{_list(probe["epoll_before_run"])}; after the first uv_run '
+             f"(/proc/self/fdinfo/{_backend(probe)})<BR/>after uv_loop_init: "
+             f'{_list(probe["epoll_before_run"])}<BR/>after the first uv_run: '
              f'{_list(probe["epoll_after_run"])}</FONT>')
     dot = ["digraph loop_init {",
-           '  graph [rankdir=LR, bgcolor="#ffffff", pad="0.3", nodesep="0.15", ranksep="0.45",',
+           '  graph [rankdir=LR, bgcolor="#ffffff", pad="0.3", nodesep="0.15", ranksep="0.35",',
            f'         fontname="Helvetica", fontsize="11", fontcolor="{INK}", ordering=out,',
            f'         labeljust="l", labelloc="t", label=<{title}>];',
            f'  node [shape=plain, fontname="Helvetica", fontsize="10", fontcolor="{INK}"];',
@@ -104,7 +107,7 @@ def main(probe_path, trace_path, out_path):
             flags = ("O_NONBLOCK" if d["nonblocking"] else "blocking") + " · " + \
                     ("FD_CLOEXEC" if d["cloexec"] else "no FD_CLOEXEC")
             ev = watched.get(d["fd"])
-            epoll = (f"epoll watches it after the first uv_run ({events_name(ev)})"
+            epoll = (f"in epoll after the 1st uv_run: {events_name(ev)}"
                      if ev is not None else "not in the epoll set")
             rows = [
                 td(f'<B>fd {d["fd"]}</B>  {html.escape(d["kind"])}', bgcolor=fill, align="left"),
