@@ -497,7 +497,7 @@ struct uv_async_s {
   UV_HANDLE_FIELDS
   uv_async_cb async_cb;   /**< Callback. */
   struct uv__queue queue; /**< Link in loop->async_handles. */
-  int pending;            /**< 0 idle, 1 sent and not yet dispatched (accessed atomically). */
+  int pending;            /**< 0 idle, 1 a sender is writing the wake-up, 2 sent (atomic). */
 };
 
 /** Watches for a Unix signal; the callback runs on the loop thread. */
@@ -628,6 +628,8 @@ struct uv_loop_s {
   uv__io_t signal_io_watcher;         /**< Stage 2: watches signal_pipefd[0]. */
   uv_signal_t child_watcher;          /**< SIGCHLD watcher: the signal pipe's first user. */
   int emfile_fd;                      /**< Reserve descriptor for the EMFILE trick, or -1. */
+  void* poll_events;                  /**< The epoll_wait batch being dispatched (struct epoll_event*). */
+  int poll_nevents;                   /**< Its length; closing a descriptor cancels its events in it. */
 };
 /** @} */
 
@@ -962,6 +964,20 @@ UV_EXTERN int uv_fs_close(uv_loop_t* loop, uv_fs_t* req, uv_file file, uv_fs_cb 
 UV_EXTERN int uv_fs_unlink(uv_loop_t* loop, uv_fs_t* req, const char* path, uv_fs_cb cb);
 /** Releases what a request holds (nothing, for the synchronous form). */
 UV_EXTERN void uv_fs_req_cleanup(uv_fs_t* req);
+/** @} */
+
+/** @name uvref extensions (not in libuv)
+ * Any descriptor can travel over an IPC pipe, not only streams: a regular
+ * file, an eventfd, a memfd, an epoll descriptor. libuv's API can only send
+ * uv_stream_t handles and accept into pipe or TCP handles; these two
+ * functions close that gap. Both are prefixed uvref_ so no libuv program
+ * can call one by accident.
+ * @{ */
+/** Like uv_write2(), sending the raw descriptor @p fd (which stays open in the sender). */
+UV_EXTERN int uvref_write2_fd(uv_write_t* req, uv_stream_t* handle, const uv_buf_t bufs[],
+                              unsigned int nbufs, int fd, uv_write_cb cb);
+/** Takes the next pending descriptor of an IPC pipe as a raw fd (the caller closes it). */
+UV_EXTERN int uvref_pipe_accept_fd(uv_pipe_t* handle, int* fd);
 /** @} */
 
 #ifdef __cplusplus

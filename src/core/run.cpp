@@ -1,0 +1,113 @@
+/**
+ * @file run.cpp
+ * @brief uv_run(): one loop iteration is seven phases, always in the same order.
+ *
+ *     timers → pending → idle → prepare → poll (I/O) → check → closing
+ *
+ *  - timers: callbacks of timers whose time has come;
+ *  - pending: I/O callbacks deferred from the previous iteration (io_feed);
+ *  - idle, prepare: user hooks; an active idle handle makes poll not block;
+ *  - poll: epoll_wait() for at most uv_backend_timeout() ms, then I/O callbacks;
+ *  - check: user hooks, right after I/O;
+ *  - closing: close callbacks of handles passed to uv_close().
+ *
+ * UV_RUN_ONCE also runs due timers after the poll, so that a loop that slept
+ * until a timer fires it in the same call.
+ *
+ * libuv: src/unix/core.c uv_run, uv_backend_timeout, uv__run_closing_handles
+ *
+ * Page: \docpage{core-run}
+ */
+#include <climits>
+
+#include "core/internal.h"
+#include "core/type_hooks.h"
+
+namespace uvref::detail {
+namespace {
+
+/** Runs the watchers that io_feed() deferred. Returns true if there were any. */
+bool run_pending(uv_loop_t* loop) noexcept {
+  if (queue_empty(&loop->pending_queue)) return false;
+  uv__queue pq;
+  queue_move(&loop->pending_queue, &pq);
+  while (!queue_empty(&pq)) {
+    uv__queue* q = queue_head(&pq);
+    queue_remove(q);
+    auto* w = entry<uv__io_t, offsetof(uv__io_t, pending_queue)>(q);
+    w->cb(loop, w, kPollOut);
+  }
+  return true;
+}
+
+void finish_close(uv_handle_t* h) noexcept {
+  h->flags |= kClosed;
+  finish_close_by_type(h);
+  handle_unref(h);
+  queue_remove(&h->handle_queue);
+  if (h->close_cb) h->close_cb(h);
+}
+
+void run_closing_handles(uv_loop_t* loop) noexcept {
+  uv_handle_t* p = loop->closing_handles;
+  loop->closing_handles = nullptr;
+  while (p) {
+    uv_handle_t* next = p->next_closing;
+    finish_close(p);
+    p = next;
+  }
+}
+
+bool has_active_handles(const uv_loop_t* loop) noexcept { return loop->active_handles > 0; }
+bool has_active_reqs(const uv_loop_t* loop) noexcept { return loop->active_reqs.count > 0; }
+
+}  // namespace
+}  // namespace uvref::detail
+
+using namespace uvref::detail;
+
+int uv_backend_fd(const uv_loop_t* loop) { return loop->backend_fd; }
+
+int uv_backend_timeout(const uv_loop_t* loop) {
+  if (loop->stop_flag != 0) return 0;
+  if (!has_active_handles(loop) && !has_active_reqs(loop)) return 0;
+  if (!queue_empty(&loop->pending_queue)) return 0;
+  if (!queue_empty(&loop->idle_handles)) return 0;
+  if (loop->closing_handles) return 0;
+  return next_timeout(loop);
+}
+
+// [docs:uv-run]
+int uv_run(uv_loop_t* loop, uv_run_mode mode) {
+  int alive = uv_loop_alive(loop);
+  if (!alive) update_time(loop);
+
+  while (alive && loop->stop_flag == 0) {
+    update_time(loop);
+    run_timers(loop);
+    bool ran_pending = run_pending(loop);
+    run_idle(loop);
+    run_prepare(loop);
+
+    int timeout = 0;  // UV_RUN_NOWAIT never blocks
+    if ((mode == UV_RUN_ONCE && !ran_pending) || mode == UV_RUN_DEFAULT)
+      timeout = uv_backend_timeout(loop);
+    io_poll(loop, timeout);
+
+    run_check(loop);
+    run_closing_handles(loop);
+
+    if (mode == UV_RUN_ONCE) {
+      update_time(loop);  // the poll may have slept until a timer was due
+      run_timers(loop);
+    }
+    alive = uv_loop_alive(loop);
+    if (mode == UV_RUN_ONCE || mode == UV_RUN_NOWAIT) break;
+  }
+
+  loop->stop_flag = 0;  // uv_stop() affects one uv_run() call
+  return alive;
+}
+// [/docs:uv-run]
+
+void uv_stop(uv_loop_t* loop) { loop->stop_flag = 1; }

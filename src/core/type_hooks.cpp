@@ -1,0 +1,46 @@
+/**
+ * @file type_hooks.cpp
+ * @brief One switch per closing step, so that adding a handle type touches one file.
+ *
+ * libuv: src/unix/core.c uv_close, uv__finish_close
+ */
+#include "core/type_hooks.h"
+
+#include "core/internal.h"
+
+namespace uvref::detail {
+
+bool close_by_type(uv_handle_t* handle) noexcept {
+  switch (handle->type) {
+    case UV_TIMER:
+      timer_close(reinterpret_cast<uv_timer_t*>(handle));
+      return true;
+    case UV_IDLE:
+      idle_close(reinterpret_cast<uv_idle_t*>(handle));
+      return true;
+    case UV_PREPARE:
+      prepare_close(reinterpret_cast<uv_prepare_t*>(handle));
+      return true;
+    case UV_CHECK:
+      check_close(reinterpret_cast<uv_check_t*>(handle));
+      return true;
+    case UV_ASYNC:
+      async_close(reinterpret_cast<uv_async_t*>(handle));
+      return true;
+    case UV_SIGNAL:
+      signal_close(reinterpret_cast<uv_signal_t*>(handle));
+      return false;  // signal_close() queues the callback once the pipe holds no message for it
+    default:
+      report_misuse("uv_close", handle, "handle type not supported by uvref");
+      return true;
+  }
+}
+
+void finish_close_by_type(uv_handle_t* handle) noexcept {
+  switch (handle->type) {
+    default:
+      break;  // timers, watchers, async and signal handles released everything in close_by_type
+  }
+}
+
+}  // namespace uvref::detail

@@ -1,0 +1,277 @@
+/**
+ * @file sys.h
+ * @brief The syscall seam: every system call uvref makes, one thin inline wrapper each.
+ *
+ * Why a seam? Three reasons a reader will meet again and again:
+ *  - One place to look: `grep sys::` lists every point where uvref enters the kernel.
+ *  - Kernel style results: each wrapper returns the result, or `-errno` on
+ *    failure (never -1 plus a global errno), which is also libuv's error
+ *    convention on Unix. `if (r < 0) return r;` propagates a UV_E* code.
+ *  - Testing: fault::check() lets a test fail the Nth call with any errno or
+ *    shorten a transfer, to drive EINTR retries, EAGAIN waits, the recvmsg
+ *    MSG_CMSG_CLOEXEC fallback, EMFILE on accept... (see fault.h).
+ *
+ * The wrappers do not retry on EINTR: whether a call may be restarted is the
+ * caller's decision, so the retry loops stay visible in the units.
+ * Compare muduo's `sockets::` namespace and libuv's `uv__` helpers.
+ */
+#pragma once
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <pthread.h>
+#include <cstddef>
+
+#include "sys/fault.h"
+
+namespace uvref::sys {
+
+namespace detail {
+/** Converts a libc return value into "result or -errno". */
+template <typename T>
+inline T result(T r) noexcept {
+  return r < 0 ? static_cast<T>(-errno) : r;
+}
+}  // namespace detail
+
+/** Fails the call early if a test armed a fault for it. */
+#define UVREF_SYS_FAULT(name)                                          \
+  fault::Decision fault_ = fault::check(Call::name);                   \
+  if (fault_.error != 0) [[unlikely]] return -fault_.error
+
+// --- descriptors -----------------------------------------------------------
+
+inline int close(int fd) noexcept {
+  UVREF_SYS_FAULT(close);
+  return detail::result(::close(fd));
+}
+inline int pipe2(int fds[2], int flags) noexcept {
+  UVREF_SYS_FAULT(pipe2);
+  return detail::result(::pipe2(fds, flags));
+}
+inline int eventfd(unsigned int initval, int flags) noexcept {
+  UVREF_SYS_FAULT(eventfd);
+  return detail::result(::eventfd(initval, flags));
+}
+inline int fcntl(int fd, int cmd, long arg = 0) noexcept {
+  UVREF_SYS_FAULT(fcntl);
+  return detail::result(::fcntl(fd, cmd, arg));
+}
+inline int ioctl(int fd, unsigned long request, int* arg) noexcept {
+  UVREF_SYS_FAULT(ioctl);
+  return detail::result(::ioctl(fd, request, arg));
+}
+inline int dup(int fd) noexcept {
+  UVREF_SYS_FAULT(dup);
+  return detail::result(::dup(fd));
+}
+inline int dup2(int oldfd, int newfd) noexcept {
+  UVREF_SYS_FAULT(dup2);
+  return detail::result(::dup2(oldfd, newfd));
+}
+inline int fstat(int fd, struct stat* st) noexcept {
+  UVREF_SYS_FAULT(fstat);
+  return detail::result(::fstat(fd, st));
+}
+inline int open(const char* path, int flags, mode_t mode = 0) noexcept {
+  UVREF_SYS_FAULT(open);
+  return detail::result(::open(path, flags, mode));
+}
+inline int unlink(const char* path) noexcept {
+  UVREF_SYS_FAULT(unlink);
+  return detail::result(::unlink(path));
+}
+inline int chmod(const char* path, mode_t mode) noexcept {
+  UVREF_SYS_FAULT(chmod);
+  return detail::result(::chmod(path, mode));
+}
+
+// --- byte I/O: a fault may also shorten the transfer -------------------------
+
+inline ssize_t read(int fd, void* buf, std::size_t len) noexcept {
+  UVREF_SYS_FAULT(read);
+  return detail::result(::read(fd, buf, std::min(len, fault_.max_len)));
+}
+inline ssize_t write(int fd, const void* buf, std::size_t len) noexcept {
+  UVREF_SYS_FAULT(write);
+  return detail::result(::write(fd, buf, std::min(len, fault_.max_len)));
+}
+/** readv(2); a length fault reads at most max_len bytes into the first buffer. */
+inline ssize_t readv(int fd, const struct iovec* iov, int iovcnt) noexcept {
+  UVREF_SYS_FAULT(readv);
+  if (fault_.max_len != std::size_t(-1)) {
+    return detail::result(::read(fd, iov[0].iov_base, std::min(iov[0].iov_len, fault_.max_len)));
+  }
+  return detail::result(::readv(fd, iov, iovcnt));
+}
+/** writev(2); a length fault writes at most max_len bytes of the first buffer. */
+inline ssize_t writev(int fd, const struct iovec* iov, int iovcnt) noexcept {
+  UVREF_SYS_FAULT(writev);
+  if (fault_.max_len != std::size_t(-1)) {
+    return detail::result(::write(fd, iov[0].iov_base, std::min(iov[0].iov_len, fault_.max_len)));
+  }
+  return detail::result(::writev(fd, iov, iovcnt));
+}
+
+// --- sockets -------------------------------------------------------------------
+
+inline int socket(int domain, int type, int protocol) noexcept {
+  UVREF_SYS_FAULT(socket);
+  return detail::result(::socket(domain, type, protocol));
+}
+inline int socketpair(int domain, int type, int protocol, int sv[2]) noexcept {
+  UVREF_SYS_FAULT(socketpair);
+  return detail::result(::socketpair(domain, type, protocol, sv));
+}
+inline int bind(int fd, const struct sockaddr* addr, socklen_t len) noexcept {
+  UVREF_SYS_FAULT(bind);
+  return detail::result(::bind(fd, addr, len));
+}
+inline int listen(int fd, int backlog) noexcept {
+  UVREF_SYS_FAULT(listen);
+  return detail::result(::listen(fd, backlog));
+}
+inline int accept4(int fd, struct sockaddr* addr, socklen_t* len, int flags) noexcept {
+  UVREF_SYS_FAULT(accept4);
+  return detail::result(::accept4(fd, addr, len, flags));
+}
+inline int connect(int fd, const struct sockaddr* addr, socklen_t len) noexcept {
+  UVREF_SYS_FAULT(connect);
+  return detail::result(::connect(fd, addr, len));
+}
+inline int shutdown(int fd, int how) noexcept {
+  UVREF_SYS_FAULT(shutdown);
+  return detail::result(::shutdown(fd, how));
+}
+inline int getsockname(int fd, struct sockaddr* addr, socklen_t* len) noexcept {
+  UVREF_SYS_FAULT(getsockname);
+  return detail::result(::getsockname(fd, addr, len));
+}
+inline int getpeername(int fd, struct sockaddr* addr, socklen_t* len) noexcept {
+  UVREF_SYS_FAULT(getpeername);
+  return detail::result(::getpeername(fd, addr, len));
+}
+inline int getsockopt(int fd, int level, int name, void* val, socklen_t* len) noexcept {
+  UVREF_SYS_FAULT(getsockopt);
+  return detail::result(::getsockopt(fd, level, name, val, len));
+}
+inline int setsockopt(int fd, int level, int name, const void* val, socklen_t len) noexcept {
+  UVREF_SYS_FAULT(setsockopt);
+  return detail::result(::setsockopt(fd, level, name, val, len));
+}
+/** sendmsg(2); a length fault shortens the first iovec (the control data still travels). */
+inline ssize_t sendmsg(int fd, const struct msghdr* msg, int flags) noexcept {
+  UVREF_SYS_FAULT(sendmsg);
+  if (fault_.max_len != std::size_t(-1) && msg->msg_iovlen > 0) {
+    struct msghdr shorter = *msg;
+    struct iovec first = msg->msg_iov[0];
+    first.iov_len = std::min(first.iov_len, fault_.max_len);
+    shorter.msg_iov = &first;
+    shorter.msg_iovlen = 1;
+    return detail::result(::sendmsg(fd, &shorter, flags));
+  }
+  return detail::result(::sendmsg(fd, msg, flags));
+}
+inline ssize_t recvmsg(int fd, struct msghdr* msg, int flags) noexcept {
+  UVREF_SYS_FAULT(recvmsg);
+  return detail::result(::recvmsg(fd, msg, flags));
+}
+
+// --- epoll -----------------------------------------------------------------------
+
+inline int epoll_create1(int flags) noexcept {
+  UVREF_SYS_FAULT(epoll_create1);
+  return detail::result(::epoll_create1(flags));
+}
+inline int epoll_ctl(int epfd, int op, int fd, struct epoll_event* ev) noexcept {
+  UVREF_SYS_FAULT(epoll_ctl);
+  return detail::result(::epoll_ctl(epfd, op, fd, ev));
+}
+inline int epoll_wait(int epfd, struct epoll_event* events, int maxevents, int timeout) noexcept {
+  UVREF_SYS_FAULT(epoll_wait);
+  return detail::result(::epoll_wait(epfd, events, maxevents, timeout));
+}
+
+// --- processes ---------------------------------------------------------------------
+
+inline pid_t fork() noexcept {
+  UVREF_SYS_FAULT(fork);
+  return detail::result(::fork());
+}
+inline pid_t waitpid(pid_t pid, int* status, int options) noexcept {
+  UVREF_SYS_FAULT(waitpid);
+  return detail::result(::waitpid(pid, status, options));
+}
+inline int kill(pid_t pid, int sig) noexcept {
+  UVREF_SYS_FAULT(kill);
+  return detail::result(::kill(pid, sig));
+}
+inline int setsid() noexcept {
+  UVREF_SYS_FAULT(setsid);
+  return detail::result(static_cast<int>(::setsid()));
+}
+inline int chdir(const char* path) noexcept {
+  UVREF_SYS_FAULT(chdir);
+  return detail::result(::chdir(path));
+}
+
+// --- signals -------------------------------------------------------------------------
+
+inline int sigaction(int signum, const struct sigaction* act, struct sigaction* old) noexcept {
+  UVREF_SYS_FAULT(sigaction);
+  return detail::result(::sigaction(signum, act, old));
+}
+/** pthread_sigmask(3): the calling thread's signal mask (rt_sigprocmask underneath). */
+inline int thread_sigmask(int how, const sigset_t* set, sigset_t* old) noexcept {
+  UVREF_SYS_FAULT(sigprocmask);
+  int r = ::pthread_sigmask(how, set, old);  // returns the error number, not -1
+  return r == 0 ? 0 : -r;
+}
+
+#undef UVREF_SYS_FAULT
+
+// --- small helpers built on the wrappers ------------------------------------------
+
+/** Sets or clears O_NONBLOCK (libuv: src/unix/core.c uv__nonblock_fcntl). */
+inline int set_nonblock(int fd, bool on) noexcept {
+  int flags = fcntl(fd, F_GETFL);
+  if (flags < 0) return flags;
+  int wanted = on ? (flags | O_NONBLOCK) : (flags & ~O_NONBLOCK);
+  if (wanted == flags) return 0;  // already so: save a syscall, as libuv does
+  int r = fcntl(fd, F_SETFL, wanted);
+  return r < 0 ? r : 0;
+}
+
+/** Sets or clears FD_CLOEXEC (libuv: src/unix/core.c uv__cloexec_fcntl). */
+inline int set_cloexec(int fd, bool on) noexcept {
+  int flags = fcntl(fd, F_GETFD);
+  if (flags < 0) return flags;
+  int wanted = on ? (flags | FD_CLOEXEC) : (flags & ~FD_CLOEXEC);
+  if (wanted == flags) return 0;
+  int r = fcntl(fd, F_SETFD, wanted);
+  return r < 0 ? r : 0;
+}
+
+/**
+ * Closes a descriptor, treating EINTR as "closed". On Linux the descriptor is
+ * released even when close() is interrupted, so retrying could close a
+ * descriptor another thread just opened. libuv: src/unix/core.c uv__close_nocheckstdio
+ */
+inline int close_fd(int fd) noexcept {
+  int r = close(fd);
+  return (r == -EINTR || r == -EINPROGRESS) ? 0 : r;
+}
+
+}  // namespace uvref::sys

@@ -1,0 +1,19 @@
+/**
+ * @file threadpool.h
+ * @brief The pool's internal interface, used by uv_queue_work() (and, in libuv, by fs and dns requests).
+ *
+ * libuv: src/uv-common.h uv__work_submit, uv__work_cancel
+ */
+#pragma once
+
+#include "uv.h"
+
+namespace uvref::detail {
+
+/** Queues @p w: @p work runs on a pool thread, then @p done on @p loop's thread. */
+void work_submit(uv_loop_t* loop, uv__work* w, void (*work)(uv__work*),
+                 void (*done)(uv__work*, int)) noexcept;
+/** Takes @p w off the pool queue if no thread has picked it up; UV_EBUSY otherwise. */
+int work_cancel(uv_loop_t* loop, uv__work* w) noexcept;
+
+}  // namespace uvref::detail

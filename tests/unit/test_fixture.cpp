@@ -1,0 +1,18 @@
+// The descriptor-leak check must catch a leak; this hidden test leaks on purpose
+// and CTest expects its run to fail (fixture.leak_check_detects_a_leak).
+#include <unistd.h>
+
+#include "support/test_support.h"
+
+TEST_CASE("a test that leaks a pipe is reported", "[.leak-demo]") {
+  int fds[2];
+  REQUIRE(pipe(fds) == 0);  // never closed: the listener must report fds[0] and fds[1]
+}
+
+TEST_CASE("TestLoop closes what a test leaves open", "[fixture]") {
+  uv_timer_t timer;  // declared before the loop: see TestLoop
+  uvref::test::TestLoop loop;
+  REQUIRE(uv_timer_init(loop, &timer) == 0);
+  REQUIRE(uv_timer_start(&timer, [](uv_timer_t*) {}, 100000, 0) == 0);
+  CHECK(uv_loop_alive(loop));
+}
