@@ -38,15 +38,15 @@ static void print_errors(void) {
 static void print_types(void) {
   say("UV_UNKNOWN_HANDLE = %d name=%s", UV_UNKNOWN_HANDLE, nonnull(uv_handle_type_name(UV_UNKNOWN_HANDLE)));
 #define XX(uc, lc)                                                                    \
-  say("UV_%-12s = %2d name=%s uv_handle_size=%zu", #uc, UV_##uc,                       \
-      nonnull(uv_handle_type_name(UV_##uc)), uv_handle_size(UV_##uc));
+  say("UV_%-12s = %2d name=%s uv_handle_size=%zd", #uc, UV_##uc,                       \
+      nonnull(uv_handle_type_name(UV_##uc)), (ssize_t)uv_handle_size(UV_##uc));
   UV_HANDLE_TYPE_MAP(XX)
 #undef XX
   say("UV_FILE = %d name=%s", UV_FILE, nonnull(uv_handle_type_name(UV_FILE)));
   say("UV_HANDLE_TYPE_MAX = %d", UV_HANDLE_TYPE_MAX);
   say("uv_handle_size(UV_FILE) = %zd", (ssize_t)uv_handle_size(UV_FILE));
   say("uv_handle_size(UV_HANDLE_TYPE_MAX) = %zd", (ssize_t)uv_handle_size(UV_HANDLE_TYPE_MAX));
-#define XX(uc, lc) say("UV_%-12s = %2d uv_req_size=%zu", #uc, UV_##uc, uv_req_size(UV_##uc));
+#define XX(uc, lc) say("UV_%-12s = %2d uv_req_size=%zd", #uc, UV_##uc, (ssize_t)uv_req_size(UV_##uc));
   UV_REQ_TYPE_MAP(XX)
 #undef XX
   say("UV_REQ_TYPE_MAX = %d", UV_REQ_TYPE_MAX);
@@ -96,8 +96,8 @@ static void print_sizes(void) {
 }
 
 static void print_version(void) {
-  say("UV_VERSION_HEX = 0x%06x", UV_VERSION_HEX);
-  say("uv_version() = 0x%06x", uv_version());
+  say("UV_VERSION_HEX = %d.%d.%d", UV_VERSION_HEX >> 16, (UV_VERSION_HEX >> 8) & 0xff, UV_VERSION_HEX & 0xff);
+  say("uv_version() = %u.%u.%u", uv_version() >> 16, (uv_version() >> 8) & 0xff, uv_version() & 0xff);
   say("uv_version_string() = %s", uv_version_string());
 }
 

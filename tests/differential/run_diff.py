@@ -80,7 +80,7 @@ def normalise_common(line, tmpdir):
     if tmpdir:
         line = line.replace(tmpdir, "$TMP")
     line = re.sub(r"pid:\d+", "pid:#", line)
-    line = re.sub(r"0x[0-9a-fA-F]{6,}", "0x#", line)
+    line = re.sub(r"0x[0-9a-fA-F]{8,}", "0x#", line)
     return line
 
 
