@@ -9,7 +9,8 @@ legitimate differences vanish:
   descriptor numbers  "fd:N" in program output and strace's "N<...>" become
                       fd#k, numbered by first appearance (consistently within
                       one run, so "the same descriptor" stays visible);
-  inode numbers       pipe:[N] / socket:[N] become pipe:[#k] / socket:[#k];
+  inode numbers       pipe:[N] / socket:[N] become pipe:[#k] / socket:[#k] in
+                      program output, and pipe:[#] / socket:[#] in strace;
   addresses, pids     0x... and pid:N are blanked;
   temporary paths     the per-run directory ($DIFF_TMPDIR) becomes $TMP.
 
@@ -139,8 +140,10 @@ def parse_strace_file(path):
 
 
 def normalise_syscalls(lines, tmpdir):
+    """Descriptors are renumbered; inode numbers are dropped altogether: one
+    socket more or less on one side would shift every later inode label, and
+    the descriptor number already says which object a line is about."""
     fds = Renumber("fd#")
-    inodes = Renumber("#")
     out = []
     for line in lines:
         line = normalise_common(line, tmpdir)
@@ -148,8 +151,7 @@ def normalise_syscalls(lines, tmpdir):
 
         def fd_repl(m):
             raw_fds.add(m.group(1))
-            inner = re.sub(r"(pipe|socket):\[(\d+)\]",
-                           lambda k: "%s:[%s]" % (k.group(1), inodes(k.group(2))), m.group(2))
+            inner = re.sub(r"(pipe|socket):\[(\d+)\]", lambda k: "%s:[#]" % k.group(1), m.group(2))
             return "%s<%s>" % (fds(m.group(1)), inner)
 
         line = re.sub(r"\b(\d+)<([^<>]*)>", fd_repl, line)
@@ -195,7 +197,9 @@ def build_report(side, binary, runs, straces, env_base):
     binary = os.path.abspath(binary)
     check_linkage(side, binary)
     report = []
-    base = tempfile.mkdtemp(prefix="diff-%s-" % side)
+    # Always under /tmp (not $TMPDIR): socket paths then have the same length
+    # on every machine, and lengths show up in getsockname results.
+    base = tempfile.mkdtemp(prefix="diff-%s-" % side, dir="/tmp")
     try:
         for args in runs:
             tmpdir = tempfile.mkdtemp(prefix="run-", dir=base)

@@ -36,8 +36,8 @@ class Normalise(unittest.TestCase):
                  "{events=EPOLLIN, data={u32=4, u64=4}}) = 0",
                  "eventfd2(0, EFD_CLOEXEC|EFD_NONBLOCK)   = 8<anon_inode:[eventfd]>"]
         self.assertEqual(run_diff.normalise_syscalls(lines, None), [
-            "pipe2([fd#0<pipe:[#0]>, fd#1<pipe:[#0]>], O_CLOEXEC) = 0",
-            "epoll_ctl(fd#2<anon_inode:[eventpoll]>, EPOLL_CTL_ADD, fd#0<pipe:[#0]>, "
+            "pipe2([fd#0<pipe:[#]>, fd#1<pipe:[#]>], O_CLOEXEC) = 0",
+            "epoll_ctl(fd#2<anon_inode:[eventpoll]>, EPOLL_CTL_ADD, fd#0<pipe:[#]>, "
             "{events=EPOLLIN, data={u32=fd#0, u64=fd#0}}) = 0",
             "eventfd2(0, EFD_CLOEXEC|EFD_NONBLOCK) = fd#3<anon_inode:[eventfd]>"])
 
