@@ -127,7 +127,7 @@ static inline void diff_kind(int fd, char* out, size_t size) {
              domain == AF_UNIX ? "AF_UNIX" : domain == AF_INET ? "AF_INET" : "other",
              type == SOCK_STREAM ? "STREAM" : type == SOCK_DGRAM ? "DGRAM" : "other");
   } else if (strncmp(link, "anon_inode:", 11) == 0 || strcmp(link, "/dev/null") == 0) {
-    snprintf(out, size, "%s", link);
+    snprintf(out, size, "%.100s", link);
   } else {
     snprintf(out, size, "file");
   }

@@ -252,7 +252,8 @@ static void names(void) {
   CHECK(uv_pipe_init(&loop, &server, 0) == 0);
   CHECK(uv_pipe_init(&loop, &client, 0) == 0);
   size = sizeof buf;
-  say("getsockname unbound = %s size %zu", diff_err(uv_pipe_getsockname(&server, buf, &size)), size);
+  int rc = uv_pipe_getsockname(&server, buf, &size); /* before reading size */
+  say("getsockname unbound = %s size %zu", diff_err(rc), size);
   size = sizeof buf;
   say("getpeername unconnected = %s", diff_err(uv_pipe_getpeername(&server, buf, &size)));
   CHECK(uv_pipe_bind(&server, p) == 0);
@@ -279,8 +280,8 @@ static void names(void) {
         r == 0 ? (strcmp(buf, p) == 0 ? " name matches" : " name differs") : "");
   }
   size = sizeof buf;
-  say("client getsockname (unbound end) = %s size %zu",
-      diff_err(uv_pipe_getsockname(&client, buf, &size)), size);
+  rc = uv_pipe_getsockname(&client, buf, &size);
+  say("client getsockname (unbound end) = %s size %zu", diff_err(rc), size);
   say("chmod client (not bound) = %s", diff_err(uv_pipe_chmod(&client, UV_READABLE)));
   say("chmod server bad flags = %s", diff_err(uv_pipe_chmod(&server, 0)));
   say("chmod server READABLE|WRITABLE = %s", diff_err(uv_pipe_chmod(&server, UV_READABLE | UV_WRITABLE)));
