@@ -17,7 +17,8 @@ legitimate differences vanish:
 Then the libuv report, with the program's declared differences applied
 (<name>.diff-expected), must equal the uvref report line for line. A declared
 difference is an exact hunk: "= " context lines, "- " lines only libuv prints,
-"+ " lines only uvref prints, plus a "why:" and a "docs:" pointer. A hunk that
+"+ " lines only uvref prints, plus a "why:" and a "docs:" pointer ("<page>" or "<page> :: <heading>",
+checked against the source tree when --docs-root is given). A hunk that
 no longer matches the libuv report fails the test (stale declarations rot).
 
 Modes:
@@ -227,7 +228,21 @@ def build_report(side, binary, runs, straces, env_base):
     return report
 
 
-def parse_expected(path):
+def check_docs_pointer(hunk, docs_root):
+    """'docs: <path>' or 'docs: <path> :: <heading>': the page must exist in
+    the tree and, when a heading is named, carry it exactly: a difference is
+    never declared without the page that explains it."""
+    page, _, heading = (part.strip() for part in hunk["docs"].partition("::"))
+    if not os.path.isfile(os.path.join(docs_root, page)):
+        raise Failure("%s: docs page %s does not exist" % (hunk["where"], page))
+    if heading:
+        with open(os.path.join(docs_root, page), encoding="utf-8") as f:
+            headings = [l.lstrip("#").strip() for l in f if l.startswith("#")]
+        if heading not in headings:
+            raise Failure("%s: %s has no heading %r" % (hunk["where"], page, heading))
+
+
+def parse_expected(path, docs_root=None):
     """Hunks of declared differences: list of (title, old_lines, new_lines)."""
     hunks = []
     if not os.path.exists(path):
@@ -264,6 +279,8 @@ def parse_expected(path):
         if not h["old"] or h["old"] == h["new"]:
             raise Failure("%s: difference %r changes nothing or has no libuv lines to anchor it"
                           % (h["where"], h["title"]))
+        if docs_root:
+            check_docs_pointer(h, docs_root)
     return hunks
 
 
@@ -296,6 +313,7 @@ def main():
     p.add_argument("--uvref", help="the program built against uvref")
     p.add_argument("--expected", help="<name>.diff-expected")
     p.add_argument("--reference", help="<name>.libuv.out (committed libuv report)")
+    p.add_argument("--docs-root", help="source tree root: check that each docs: pointer exists")
     p.add_argument("--run", action="append", default=[],
                    help="arguments of one plain run (space separated; may repeat)")
     p.add_argument("--strace", action="append", default=[],
@@ -339,7 +357,7 @@ def main():
 
         if not o.uvref:
             raise Failure("compare mode needs --uvref: a differential test never passes without it")
-        hunks = parse_expected(o.expected) if o.expected else []
+        hunks = parse_expected(o.expected, o.docs_root) if o.expected else []
         uvref = build_report("uvref", o.uvref, runs, straces, env)
         if o.save:
             with open(os.path.join(o.save, o.name + ".uvref.report"), "w") as f:

@@ -74,6 +74,14 @@ class Expected(unittest.TestCase):
             with self.assertRaises(run_diff.Failure):
                 run_diff.parse_expected(write(text))
 
+    def test_docs_pointer_must_exist(self):
+        root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+        good = write('difference: t\nwhy: w\ndocs: docs/differences.md :: Differences from libuv\n- a\n+ b\n')
+        self.assertEqual(len(run_diff.parse_expected(good, root)), 1)
+        for docs in ("docs/no-such-page.md", "docs/differences.md :: No such heading"):
+            with self.assertRaises(run_diff.Failure):
+                run_diff.parse_expected(write("difference: t\nwhy: w\ndocs: %s\n- a\n+ b\n" % docs), root)
+
     def test_pure_context_is_refused(self):
         with self.assertRaises(run_diff.Failure):
             run_diff.parse_expected(write("difference: t\nwhy: w\ndocs: d\n= a\n"))
