@@ -813,6 +813,13 @@ UV_EXTERN int uv_stream_set_blocking(uv_stream_t* handle, int blocking);
 enum {
   UV_PIPE_NO_TRUNCATE = 1u << 0 /**< Fail with UV_EINVAL rather than truncate a long name. */
 };
+/** Readiness flags (libuv's uv_poll_event); uv_pipe_chmod() takes UV_READABLE | UV_WRITABLE. */
+enum uv_poll_event {
+  UV_READABLE = 1,   /**< Readable (for uv_pipe_chmod: by everyone). */
+  UV_WRITABLE = 2,   /**< Writable (for uv_pipe_chmod: by everyone). */
+  UV_DISCONNECT = 4, /**< Peer hung up (uv_poll_t only; not in uvref). */
+  UV_PRIORITIZED = 8 /**< Urgent data (uv_poll_t only; not in uvref). */
+};
 /** Initialises a pipe handle; @p ipc non-zero lets it carry descriptors. */
 UV_EXTERN int uv_pipe_init(uv_loop_t* loop, uv_pipe_t* handle, int ipc);
 /** Adopts an existing descriptor (pipe end or socket) and makes it non-blocking. */
