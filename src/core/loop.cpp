@@ -177,7 +177,13 @@ int uv_loop_configure(uv_loop_t* loop, uv_loop_option option, ...) {
   if (option == UV_METRICS_IDLE_TIME) return UV_ENOSYS;
   if (option != UV_LOOP_BLOCK_SIGNAL) return UV_EINVAL;
   va_list ap;
+  // clang 14 warns that va_start after an enum parameter is undefined in C++
+  // (an unscoped enum is promoted when passed). The signature is libuv's, and
+  // the x86-64 ABI passes the enum in a register like the int it promotes to.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wvarargs"
   va_start(ap, option);
+#pragma GCC diagnostic pop
   int signum = va_arg(ap, int);
   va_end(ap);
   if (signum != SIGPROF) return UV_EINVAL;  // as libuv: only SIGPROF may be blocked
