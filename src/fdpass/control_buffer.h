@@ -13,7 +13,9 @@
  * through a `cmsghdr*` is then a misaligned access, which C and C++ call
  * undefined behaviour (UBSan reports it; some CPUs fault). The union member
  * forces the alignment of the whole object to alignof(cmsghdr), with no cast
- * and no attribute. cmsg(3) shows the same union.
+ * and no attribute. cmsg(3) shows the same union. One catch in C++: glibc's
+ * cmsghdr ends in a flexible array member (__cmsg_data), so g++ accepts a
+ * ControlBuffer as a local or as the *last* member of a struct, not elsewhere.
  *
  * Why two macros: `CMSG_SPACE(n)` is the room one message takes *including*
  * the padding after its payload up to the next header boundary: that is the
