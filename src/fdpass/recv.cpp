@@ -21,6 +21,8 @@
  * counted: the interface (fdpass.h) has one return value.
  *
  * libuv: src/unix/stream.c uv__read (the `is_ipc` branch)
+ *
+ * Page: \docpage{fdpass-recvmsg}
  */
 #include "fdpass/fdpass.h"
 #include "fdpass/steps.h"
