@@ -9,7 +9,9 @@ Checks, each failure printed, exit status 1 if any:
  3. every public function of uv.h (UV_EXTERN) is rendered exactly once by a
     doxygenfunction directive in docs/api/;
  4. every \\docpage{label} in the sources names a label some page defines;
- 5. in the built HTML, every internal href points to an existing file and,
+ 5. every walkthroughs/*/walkthrough.md is included by a page under
+    docs/walkthroughs/ (its labels count as page labels);
+ 6. in the built HTML, every internal href points to an existing file and,
     if it has a #fragment, to an id that exists in that file (the offline
     part of `linkchecker --ignore-url='^https?://'`, without the network).
 """
@@ -28,11 +30,16 @@ UNIT_CODE = re.compile(r"^[`:]{3,}\{unit-code\}\s+(\S+)\s+(\S+)\s*$", re.M)
 DOXYFUNC = re.compile(r"^[`:]{3,}\{doxygenfunction\}\s+(\S+)", re.M)
 LABEL = re.compile(r"^\(([A-Za-z0-9_.-]+)\)=\s*$", re.M)
 DOCPAGE = re.compile(r"[\\@]docpage\{([A-Za-z0-9_.-]+)\}")
+INCLUDE = re.compile(r"^[`:]{3,}\{include\}\s+(\S+)\s*$", re.M)
 EXTERN = re.compile(r"^UV_EXTERN\s+[^;(]*?\b(\w+)\s*\(", re.S | re.M)
 
 
 def pages(docs):
-    for path in sorted(glob.glob(os.path.join(docs, "**", "*.md"), recursive=True)):
+    """Every page of the site: docs/**.md and the walkthroughs' own pages."""
+    root = os.path.dirname(docs)
+    found = sorted(glob.glob(os.path.join(docs, "**", "*.md"), recursive=True))
+    found += sorted(glob.glob(os.path.join(root, "walkthroughs", "*", "walkthrough.md")))
+    for path in found:
         if "/_build/" in path:
             continue
         with open(path, encoding="utf-8") as f:
@@ -112,6 +119,18 @@ def main():
             for name in DOXYFUNC.findall(text):
                 funcs.setdefault(name, []).append(rel)
 
+    walkthroughs = sorted(glob.glob(os.path.join(root, "walkthroughs", "*", "walkthrough.md")))
+    included = set()
+    for path, text in pages(os.path.join(docs, "walkthroughs")):
+        for arg in INCLUDE.findall(text):
+            included.add(os.path.normpath(os.path.join(os.path.dirname(path), arg)))
+    for w in walkthroughs:
+        if os.path.normpath(w) not in included:
+            name = os.path.basename(os.path.dirname(w))
+            errors.append(f"{os.path.relpath(w, root)}: no page includes it (add docs/walkthroughs/"
+                          f"{name}.md with an {{include}} of ../../walkthroughs/{name}/walkthrough.md "
+                          "and list it in docs/walkthroughs/index.md)")
+
     units = sorted(glob.glob(os.path.join(root, "src", "loop_init", "*.cpp"))
                    + glob.glob(os.path.join(root, "src", "fdpass", "*.cpp")))
     for unit in units:
@@ -143,7 +162,7 @@ def main():
     for e in errors:
         print("FAIL", e)
     print(f"docs.crosslinks: {len(units)} units, {sum(len(v) for v in shown.values())} code "
-          f"includes, {len(api)} API functions, {checked} internal links checked, "
+          f"includes, {len(api)} API functions, {len(walkthroughs)} walkthroughs, {checked} internal links checked, "
           f"{len(errors)} problem(s)")
     return 1 if errors else 0
 

@@ -27,6 +27,8 @@ extensions = [
     "uvref_diagrams",     # {uvref-diagram} name: DOT generated at build time from the code
     "uvref_srclink",      # [source] link from each API signature to Doxygen's source browser
     "uvref_optional_toctree",  # toctree entries that may be absent (benchmarks.md)
+    "uvref_walkthroughs",  # literalinclude inside an included walkthroughs/*/walkthrough.md
+    "uvref_furo_js",      # Debian's unbundled furo.js made a classic script again
 ]
 
 root_doc = "index"

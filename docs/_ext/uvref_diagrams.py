@@ -1,4 +1,6 @@
-"""{uvref-diagram}: a Graphviz diagram generated at build time from the code.
+"""{uvref-diagram} and {uvref-trace}: what diagrams/ generated at build time.
+
+{uvref-diagram}: a Graphviz diagram generated at build time from the code.
 
     ```{uvref-diagram} pipe-layout
     :alt: uv_pipe_t's fields with offsets and sizes
@@ -7,7 +9,21 @@
 reads `<uvref_diagram_dir>/pipe-layout.dot` (written by a generator in
 diagrams/, see diagrams/CMakeLists.txt) and renders it like sphinx.ext.graphviz
 does (SVG). A missing file is an error: a diagram is never silently absent.
+
+{uvref-trace}: a system-call trace captured at build time (strace, see
+diagrams/trace/strace_capture.py), never typed in:
+
+    ```{uvref-trace} loop-uvref loop-libuv
+    :titles: uvref | Debian libuv 1.44.2
+    ```
+
+reads `<uvref_diagram_dir>/NAME.strace` (or NAME itself if it has a
+suffix, e.g. tour.out). With two names the traces are shown side by side
+(one above the other on a narrow screen), the lines that have no match in the
+other trace are highlighted, and a sentence computed from the two files says
+whether they are identical.
 """
+import difflib
 import os
 from typing import List
 
@@ -15,6 +31,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 
+from sphinx.directives.code import container_wrapper
 from sphinx.ext.graphviz import figure_wrapper, graphviz
 from sphinx.util.docutils import SphinxDirective
 
@@ -53,8 +70,76 @@ class UvrefDiagram(SphinxDirective):
         return [node]
 
 
+class UvrefTrace(SphinxDirective):
+    has_content = False
+    required_arguments = 1
+    optional_arguments = 1
+    option_spec = {
+        "titles": directives.unchanged,
+        "name": directives.unchanged,
+    }
+
+    def _read(self, name: str) -> List[str]:
+        file = name if os.path.splitext(name)[1] else name + ".strace"
+        path = os.path.join(os.path.abspath(self.config.uvref_diagram_dir), file)
+        self.env.note_dependency(path)
+        try:
+            with open(path, encoding="utf-8") as f:
+                lines = f.read().rstrip("\n").splitlines()
+        except OSError as e:
+            raise self.error(f"uvref-trace: cannot read {path} ({e.strerror}); "
+                             "it is captured by the 'docs' target") from e
+        if not lines:
+            raise self.error(f"uvref-trace: {path} is empty")
+        return lines
+
+    def _block(self, lines: List[str], title: str, highlight: List[int]) -> nodes.Node:
+        text = "\n".join(lines)
+        block = nodes.literal_block(text, text)
+        block["language"] = "text"
+        block["classes"].append("uvref-trace")
+        if highlight:
+            block["highlight_args"] = {"hl_lines": highlight}
+        self.set_source_info(block)
+        return container_wrapper(self, block, title)
+
+    def run(self) -> List[nodes.Node]:
+        names = self.arguments
+        titles = [t.strip() for t in self.options.get("titles", "").split("|") if t.strip()]
+        if titles and len(titles) != len(names):
+            raise self.error("uvref-trace: give one title per trace")
+        titles = titles or [f"{n} (captured at build time)" for n in names]
+        traces = [self._read(n) for n in names]
+        if len(traces) == 1:
+            block = self._block(traces[0], titles[0], [])
+            self.add_name(block)
+            return [block]
+        a, b = traces
+        only_a, only_b = [], []
+        for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+            if op != "equal":
+                only_a += range(i1 + 1, i2 + 1)
+                only_b += range(j1 + 1, j2 + 1)
+        pair = nodes.container(classes=["uvref-trace-pair"])
+        pair += self._block(a, titles[0], only_a)
+        pair += self._block(b, titles[1], only_b)
+        short = [t.split(" (")[0] for t in titles]
+        if not only_a and not only_b:
+            verdict = f"The two traces are identical, line for line ({len(a)} lines)."
+        else:
+            parts = [f"{len(only)} line(s) only {name} made" for only, name
+                     in ((only_a, short[0]), (only_b, short[1])) if only]
+            verdict = (f"Computed at build time: {' and '.join(parts)} (highlighted); the other "
+                       f"{len(a) - len(only_a)} lines are identical and in the same order.")
+        para = nodes.paragraph(classes=["uvref-trace-verdict"])
+        para += nodes.emphasis(verdict, verdict)
+        self.add_name(pair)
+        return [pair, para]
+
+
 def setup(app: Sphinx):
     add_config(app, "uvref_diagram_dir", "", "env")
     app.add_directive("uvref-diagram", UvrefDiagram)
+    app.add_directive("uvref-trace", UvrefTrace)
     return {"version": "1", "env_version": env_version(),
             "parallel_read_safe": True, "parallel_write_safe": True}

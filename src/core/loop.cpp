@@ -18,7 +18,6 @@
  *
  * Page: \docpage{loop-init-order}
  */
-#include <cstdarg>
 #include <cstdlib>
 #include <cstring>
 
@@ -85,6 +84,13 @@ int loop_init_stages(uv_loop_t* loop, StageObserver observe, void* ctx) noexcept
   Undo undo_epoll([loop] { platform_loop_delete(loop); });
   after("4. epoll_create1: the backend descriptor");
 
+  // Stages 2 and 3 queue their watchers, which allocates loop->watchers.
+  Undo undo_watchers([loop] {
+    std::free(loop->watchers);
+    loop->watchers = nullptr;
+    loop->nwatchers = 0;
+  });
+
   r = signal_global_once_init();  // stage 1: lock pipe, once per process
   if (r < 0) return r;
   after("1. the process-wide signal lock pipe");
@@ -108,6 +114,7 @@ int loop_init_stages(uv_loop_t* loop, StageObserver observe, void* ctx) noexcept
 
   undo_mutex.dismiss();
   undo_signal_pipe.dismiss();
+  undo_watchers.dismiss();
   undo_epoll.dismiss();
   return 0;
 }
@@ -165,14 +172,19 @@ int uv_loop_alive(const uv_loop_t* loop) {
          loop->closing_handles != nullptr;
 }
 
-int uv_loop_configure(uv_loop_t* loop, uv_loop_option option, ...) {
+namespace uvref::detail {
+
+int loop_configure(uv_loop_t* loop, uv_loop_option option, int signum) noexcept {
   if (option == UV_METRICS_IDLE_TIME) return UV_ENOSYS;
   if (option != UV_LOOP_BLOCK_SIGNAL) return UV_EINVAL;
-  va_list ap;
-  va_start(ap, option);
-  int signum = va_arg(ap, int);
-  va_end(ap);
   if (signum != SIGPROF) return UV_EINVAL;  // as libuv: only SIGPROF may be blocked
-  loop->flags |= 1;  // kLoopBlockSigprof, honoured by io_poll
+  loop->flags |= kLoopBlockSigprof;
   return 0;
+}
+
+}  // namespace uvref::detail
+
+/** The C++ side of uv_loop_configure() (src/core/loop_configure.c). */
+extern "C" int uvref_loop_configure(uv_loop_t* loop, uv_loop_option option, int signum) {
+  return loop_configure(loop, option, signum);
 }

@@ -728,7 +728,7 @@ UV_EXTERN int uv_timer_again(uv_timer_t* handle);
 UV_EXTERN void uv_timer_set_repeat(uv_timer_t* handle, uint64_t repeat);
 /** The repeat interval. */
 UV_EXTERN uint64_t uv_timer_get_repeat(const uv_timer_t* handle);
-/** Milliseconds until the timer is due, 0 if due or inactive. */
+/** Milliseconds until the timer's due time, 0 if that has passed (also for a stopped timer). */
 UV_EXTERN uint64_t uv_timer_get_due_in(const uv_timer_t* handle);
 
 /** Initialises an idle handle. */
@@ -812,6 +812,13 @@ UV_EXTERN int uv_stream_set_blocking(uv_stream_t* handle, int blocking);
 /** Flags for uv_pipe_bind2() and uv_pipe_connect2() (libuv 1.46). */
 enum {
   UV_PIPE_NO_TRUNCATE = 1u << 0 /**< Fail with UV_EINVAL rather than truncate a long name. */
+};
+/** Readiness flags (libuv's uv_poll_event); uv_pipe_chmod() takes UV_READABLE | UV_WRITABLE. */
+enum uv_poll_event {
+  UV_READABLE = 1,   /**< Readable (for uv_pipe_chmod: by everyone). */
+  UV_WRITABLE = 2,   /**< Writable (for uv_pipe_chmod: by everyone). */
+  UV_DISCONNECT = 4, /**< Peer hung up (uv_poll_t only; not in uvref). */
+  UV_PRIORITIZED = 8 /**< Urgent data (uv_poll_t only; not in uvref). */
 };
 /** Initialises a pipe handle; @p ipc non-zero lets it carry descriptors. */
 UV_EXTERN int uv_pipe_init(uv_loop_t* loop, uv_pipe_t* handle, int ipc);
