@@ -18,6 +18,7 @@
 #pragma once
 
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -96,6 +97,11 @@ inline int unlink(const char* path) noexcept {
 inline int chmod(const char* path, mode_t mode) noexcept {
   UVREF_SYS_FAULT(chmod);
   return detail::result(::chmod(path, mode));
+}
+/** readlink(2): the link's target, not NUL-terminated; returns its length (possibly truncated). */
+inline ssize_t readlink(const char* path, char* buf, std::size_t len) noexcept {
+  UVREF_SYS_FAULT(readlink);
+  return detail::result(::readlink(path, buf, len));
 }
 
 // --- byte I/O: a fault may also shorten the transfer -------------------------
@@ -226,6 +232,26 @@ inline int chdir(const char* path) noexcept {
   UVREF_SYS_FAULT(chdir);
   return detail::result(::chdir(path));
 }
+/** execve(2): returns only on failure (-errno). */
+inline int execve(const char* path, char* const argv[], char* const envp[]) noexcept {
+  UVREF_SYS_FAULT(execve);
+  return detail::result(::execve(path, argv, envp));
+}
+inline int setuid(uid_t uid) noexcept {
+  UVREF_SYS_FAULT(setuid);
+  return detail::result(::setuid(uid));
+}
+inline int setgid(gid_t gid) noexcept {
+  UVREF_SYS_FAULT(setgid);
+  return detail::result(::setgid(gid));
+}
+/** setgroups(2): replaces the supplementary group list (needs CAP_SETGID). */
+inline int setgroups(std::size_t n, const gid_t* groups) noexcept {
+  UVREF_SYS_FAULT(setgroups);
+  return detail::result(::setgroups(n, groups));
+}
+/** getpid(2) cannot fail, so there is no fault to inject. */
+inline pid_t getpid() noexcept { return ::getpid(); }
 
 // --- signals -------------------------------------------------------------------------
 
