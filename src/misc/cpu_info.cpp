@@ -80,7 +80,8 @@ int read_times(std::vector<Cpu>* cpus) {
     pos = end + 1;
     unsigned cpu;
     unsigned long long user, nice, sys, idle, iowait, irq;
-    // "cpu " (the total) does not match "cpu%u"; cpuN lines do.
+    // "cpuN ..." lines only; "cpu  ..." is the total (and %u would skip the blanks).
+    if (line.size() < 4 || line.compare(0, 3, "cpu") != 0 || line[3] < '0' || line[3] > '9') continue;
     if (std::sscanf(line.c_str(), "cpu%u %llu %llu %llu %llu %llu %llu", &cpu, &user, &nice, &sys,
                     &idle, &iowait, &irq) != 7)
       continue;
