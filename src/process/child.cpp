@@ -7,8 +7,8 @@
  * async-signal-safe calls are allowed: raw syscalls through the seam, reads
  * of memory the parent prepared (ChildPlan), nothing that allocates. Errors
  * go to the parent as one int through the exec-error pipe (report_and_exit),
- * then the child ends with _exit(127): exit() would run the parent's atexit
- * handlers and flush its stdio buffers a second time.
+ * then the child ends with _exit(127) (sys::exit_group): exit() would run the
+ * parent's atexit handlers and flush its stdio buffers a second time.
  *
  * The steps, in order:
  *  1. Signals. uv_spawn() blocked every signal before fork(), so no handler
@@ -32,8 +32,6 @@
  *
  * Page: \docpage{process-child}
  */
-#include <unistd.h>
-
 #include "process/process.h"
 #include "sys/sys.h"
 
@@ -47,7 +45,7 @@ namespace {
   do {
     r = sys::write(error_fd, &err, sizeof err);
   } while (r == -EINTR);
-  _exit(127);  // the shell's "command not found" status, as libuv
+  sys::exit_group(127);  // _exit(127) without interceptors; 127 is the shell's "not found" status
 }
 // [/docs:child-report]
 

@@ -25,6 +25,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -249,6 +250,17 @@ inline int setgid(gid_t gid) noexcept {
 inline int setgroups(std::size_t n, const gid_t* groups) noexcept {
   UVREF_SYS_FAULT(setgroups);
   return detail::result(::setgroups(n, groups));
+}
+/**
+ * Ends the process at once: the exit_group system call, as _exit(2), but
+ * issued raw. A forked child must not run the parent's atexit handlers or
+ * flush its stdio buffers (that would print the parent's pending output a
+ * second time); _exit() promises that, yet ThreadSanitizer intercepts
+ * _exit() and its finalisation flushes stdout, so the raw call it is.
+ */
+[[noreturn]] inline void exit_group(int status) noexcept {
+  ::syscall(SYS_exit_group, status);
+  __builtin_unreachable();
 }
 /** getpid(2) cannot fail, so there is no fault to inject. */
 inline pid_t getpid() noexcept { return ::getpid(); }
