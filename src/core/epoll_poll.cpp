@@ -72,7 +72,7 @@ void io_poll(uv_loop_t* loop, int timeout) noexcept {
   apply_registrations(loop);
 
   sigset_t sigprof_set;
-  bool block_sigprof = (loop->flags & 1) != 0;
+  bool block_sigprof = (loop->flags & kLoopBlockSigprof) != 0;
   if (block_sigprof) {
     sigemptyset(&sigprof_set);
     sigaddset(&sigprof_set, SIGPROF);

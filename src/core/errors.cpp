@@ -39,9 +39,13 @@ const char* known_message(int err) {
   return nullptr;
 }
 
-/** Formats "Unknown system error N" (or "Unknown system error N" names) into @p buf. */
-char* unknown(const char* fmt, int err, char* buf, size_t len) {
-  std::snprintf(buf, len, fmt, err);
+/** Writes @p known, or "Unknown system error N" when it is null, into @p buf. */
+char* format_into(const char* known, int err, char* buf, size_t len) {
+  if (known) {
+    std::snprintf(buf, len, "%s", known);
+  } else {
+    std::snprintf(buf, len, "Unknown system error %d", err);
+  }
   return buf;
 }
 
@@ -50,32 +54,22 @@ char* unknown(const char* fmt, int err, char* buf, size_t len) {
 thread_local char unknown_buf[4][64];
 thread_local unsigned unknown_next = 0;
 
+const char* known_or_unknown(const char* known, int err) {
+  if (known) return known;
+  return format_into(nullptr, err, unknown_buf[unknown_next++ % 4], sizeof unknown_buf[0]);
+}
+
 }  // namespace
 
 int uv_translate_sys_error(int sys_errno) { return sys_errno <= 0 ? sys_errno : -sys_errno; }
 
-const char* uv_strerror(int err) {
-  if (const char* m = known_message(err)) return m;
-  return unknown("Unknown system error %d", err, unknown_buf[unknown_next++ % 4], 64);
-}
+const char* uv_strerror(int err) { return known_or_unknown(known_message(err), err); }
+const char* uv_err_name(int err) { return known_or_unknown(known_name(err), err); }
 
 char* uv_strerror_r(int err, char* buf, size_t buflen) {
-  if (const char* m = known_message(err)) {
-    std::snprintf(buf, buflen, "%s", m);
-    return buf;
-  }
-  return unknown("Unknown system error %d", err, buf, buflen);
-}
-
-const char* uv_err_name(int err) {
-  if (const char* n = known_name(err)) return n;
-  return unknown("Unknown system error %d", err, unknown_buf[unknown_next++ % 4], 64);
+  return format_into(known_message(err), err, buf, buflen);
 }
 
 char* uv_err_name_r(int err, char* buf, size_t buflen) {
-  if (const char* n = known_name(err)) {
-    std::snprintf(buf, buflen, "%s", n);
-    return buf;
-  }
-  return unknown("Unknown system error %d", err, buf, buflen);
+  return format_into(known_name(err), err, buf, buflen);
 }

@@ -41,6 +41,14 @@ enum HandleFlag : unsigned int {
   kSignalOneShot = 1u << 16,   ///< signal: stop after the first delivery
 };
 
+/** Bits of uv_loop_t::flags. */
+enum LoopFlag : unsigned long {
+  kLoopBlockSigprof = 1ul << 0,  ///< uv_loop_configure(UV_LOOP_BLOCK_SIGNAL, SIGPROF): block it in epoll_wait
+};
+
+/** uv_loop_configure() without the variadic part (see loop_configure.c). */
+int loop_configure(uv_loop_t* loop, uv_loop_option option, int signum) noexcept;
+
 // --- handles -------------------------------------------------------------------
 
 /** Initialises the common fields and links the handle into loop->handle_queue. */

@@ -18,7 +18,6 @@
  *
  * Page: \docpage{loop-init-order}
  */
-#include <cstdarg>
 #include <cstdlib>
 #include <cstring>
 
@@ -165,14 +164,19 @@ int uv_loop_alive(const uv_loop_t* loop) {
          loop->closing_handles != nullptr;
 }
 
-int uv_loop_configure(uv_loop_t* loop, uv_loop_option option, ...) {
+namespace uvref::detail {
+
+int loop_configure(uv_loop_t* loop, uv_loop_option option, int signum) noexcept {
   if (option == UV_METRICS_IDLE_TIME) return UV_ENOSYS;
   if (option != UV_LOOP_BLOCK_SIGNAL) return UV_EINVAL;
-  va_list ap;
-  va_start(ap, option);
-  int signum = va_arg(ap, int);
-  va_end(ap);
   if (signum != SIGPROF) return UV_EINVAL;  // as libuv: only SIGPROF may be blocked
-  loop->flags |= 1;  // kLoopBlockSigprof, honoured by io_poll
+  loop->flags |= kLoopBlockSigprof;
   return 0;
+}
+
+}  // namespace uvref::detail
+
+/** The C++ side of uv_loop_configure() (src/core/loop_configure.c). */
+extern "C" int uvref_loop_configure(uv_loop_t* loop, uv_loop_option option, int signum) {
+  return loop_configure(loop, option, signum);
 }

@@ -68,13 +68,25 @@ using namespace uvref::detail;
 
 int uv_backend_fd(const uv_loop_t* loop) { return loop->backend_fd; }
 
-int uv_backend_timeout(const uv_loop_t* loop) {
+namespace uvref::detail {
+
+/** How long the poll may sleep: 0 if anything is due now, -1 forever, else ms to the next timer. */
+int backend_timeout(const uv_loop_t* loop) noexcept {
   if (loop->stop_flag != 0) return 0;
   if (!has_active_handles(loop) && !has_active_reqs(loop)) return 0;
   if (!queue_empty(&loop->pending_queue)) return 0;
   if (!queue_empty(&loop->idle_handles)) return 0;
   if (loop->closing_handles) return 0;
   return next_timeout(loop);
+}
+
+}  // namespace uvref::detail
+
+int uv_backend_timeout(const uv_loop_t* loop) {
+  // A program that polls uv_backend_fd() itself must call uv_run() first if
+  // registrations are still queued: only uv_run() applies them to epoll.
+  if (!queue_empty(&loop->watcher_queue)) return 0;
+  return backend_timeout(loop);
 }
 
 // [docs:uv-run]
@@ -91,7 +103,7 @@ int uv_run(uv_loop_t* loop, uv_run_mode mode) {
 
     int timeout = 0;  // UV_RUN_NOWAIT never blocks
     if ((mode == UV_RUN_ONCE && !ran_pending) || mode == UV_RUN_DEFAULT)
-      timeout = uv_backend_timeout(loop);
+      timeout = backend_timeout(loop);
     io_poll(loop, timeout);
 
     run_check(loop);

@@ -41,11 +41,12 @@ extern "C" {
  * uvref reports the libuv API level it mirrors through the UV_VERSION_*
  * macros, so `#if UV_VERSION_HEX >= ...` tests in libuv programs keep working.
  * @{ */
-#define UV_VERSION_MAJOR 1
-#define UV_VERSION_MINOR 44
-#define UV_VERSION_PATCH 2
-#define UV_VERSION_IS_RELEASE 1
-#define UV_VERSION_SUFFIX ""
+#define UV_VERSION_MAJOR 1 /**< libuv major version mirrored. */
+#define UV_VERSION_MINOR 44 /**< libuv minor version mirrored. */
+#define UV_VERSION_PATCH 2 /**< libuv patch level mirrored. */
+#define UV_VERSION_IS_RELEASE 1 /**< 1: a release, not a development snapshot. */
+#define UV_VERSION_SUFFIX "" /**< Pre-release suffix ("" for a release). */
+/** The version as one number, (major << 16) | (minor << 8) | patch, for `#if` tests. */
 #define UV_VERSION_HEX ((UV_VERSION_MAJOR << 16) | (UV_VERSION_MINOR << 8) | (UV_VERSION_PATCH))
 /** @} */
 
@@ -213,25 +214,25 @@ typedef enum {
   UV_REQ_TYPE_MAX
 } uv_req_type;
 
-typedef struct uv_loop_s uv_loop_t;
-typedef struct uv_handle_s uv_handle_t;
-typedef struct uv_stream_s uv_stream_t;
-typedef struct uv_tcp_s uv_tcp_t;
-typedef struct uv_pipe_s uv_pipe_t;
-typedef struct uv_timer_s uv_timer_t;
-typedef struct uv_prepare_s uv_prepare_t;
-typedef struct uv_check_s uv_check_t;
-typedef struct uv_idle_s uv_idle_t;
-typedef struct uv_async_s uv_async_t;
-typedef struct uv_process_s uv_process_t;
-typedef struct uv_signal_s uv_signal_t;
-typedef struct uv_req_s uv_req_t;
-typedef struct uv_shutdown_s uv_shutdown_t;
-typedef struct uv_write_s uv_write_t;
-typedef struct uv_connect_s uv_connect_t;
-typedef struct uv_fs_s uv_fs_t;
-typedef struct uv_work_s uv_work_t;
-typedef struct uv_cpu_info_s uv_cpu_info_t;
+typedef struct uv_loop_s uv_loop_t;           /**< The event loop: see struct uv_loop_s. */
+typedef struct uv_handle_s uv_handle_t;       /**< Base type of all handles. */
+typedef struct uv_stream_s uv_stream_t;       /**< Base type of byte streams (pipe, TCP). */
+typedef struct uv_tcp_s uv_tcp_t;             /**< A TCP handle. */
+typedef struct uv_pipe_s uv_pipe_t;           /**< A pipe handle: AF_UNIX socket or pipe end. */
+typedef struct uv_timer_s uv_timer_t;         /**< A timer handle. */
+typedef struct uv_prepare_s uv_prepare_t;     /**< A prepare handle. */
+typedef struct uv_check_s uv_check_t;         /**< A check handle. */
+typedef struct uv_idle_s uv_idle_t;           /**< An idle handle. */
+typedef struct uv_async_s uv_async_t;         /**< An async (cross-thread wake-up) handle. */
+typedef struct uv_process_s uv_process_t;     /**< A child-process handle. */
+typedef struct uv_signal_s uv_signal_t;       /**< A signal handle. */
+typedef struct uv_req_s uv_req_t;             /**< Base type of all requests. */
+typedef struct uv_shutdown_s uv_shutdown_t;   /**< A shutdown request. */
+typedef struct uv_write_s uv_write_t;         /**< A write request. */
+typedef struct uv_connect_s uv_connect_t;     /**< A connect request. */
+typedef struct uv_fs_s uv_fs_t;               /**< A file system request. */
+typedef struct uv_work_s uv_work_t;           /**< A thread-pool work request. */
+typedef struct uv_cpu_info_s uv_cpu_info_t;   /**< One CPU's description (uv_cpu_info()). */
 
 /** A file descriptor as a libuv "file". */
 typedef int uv_file;
@@ -568,15 +569,15 @@ struct uv_fs_s {
 };
 
 /** open(2) flags for uv_fs_open(), as libuv names them. */
-#define UV_FS_O_APPEND O_APPEND
-#define UV_FS_O_CREAT O_CREAT
-#define UV_FS_O_EXCL O_EXCL
-#define UV_FS_O_RDONLY O_RDONLY
-#define UV_FS_O_RDWR O_RDWR
-#define UV_FS_O_TRUNC O_TRUNC
-#define UV_FS_O_WRONLY O_WRONLY
-#define UV_FS_O_NONBLOCK O_NONBLOCK
-#define UV_FS_O_CLOEXEC O_CLOEXEC
+#define UV_FS_O_APPEND O_APPEND      /**< Append on each write. */
+#define UV_FS_O_CREAT O_CREAT        /**< Create if missing. */
+#define UV_FS_O_EXCL O_EXCL          /**< With CREAT: fail if it exists. */
+#define UV_FS_O_RDONLY O_RDONLY      /**< Read only. */
+#define UV_FS_O_RDWR O_RDWR          /**< Read and write. */
+#define UV_FS_O_TRUNC O_TRUNC        /**< Truncate to zero length. */
+#define UV_FS_O_WRONLY O_WRONLY      /**< Write only. */
+#define UV_FS_O_NONBLOCK O_NONBLOCK  /**< Non-blocking I/O. */
+#define UV_FS_O_CLOEXEC O_CLOEXEC    /**< Close on exec (uvref always adds it). */
 /** @} */
 
 /* ------------------------------------------------------------------------ */
@@ -595,7 +596,7 @@ struct uv_loop_s {
   union {
     void* unused;
     unsigned int count;         /**< Active requests (writes, connects, work...). */
-  } active_reqs;
+  } active_reqs;                /**< Count of active requests (libuv's public field). */
   void* internal_fields;        /**< Reserved. */
   unsigned int stop_flag;       /**< Set by uv_stop(). */
   /* --- private --- */
@@ -811,6 +812,13 @@ UV_EXTERN int uv_stream_set_blocking(uv_stream_t* handle, int blocking);
 /** Flags for uv_pipe_bind2() and uv_pipe_connect2() (libuv 1.46). */
 enum {
   UV_PIPE_NO_TRUNCATE = 1u << 0 /**< Fail with UV_EINVAL rather than truncate a long name. */
+};
+/** Readiness flags (libuv's uv_poll_event); uv_pipe_chmod() takes UV_READABLE | UV_WRITABLE. */
+enum uv_poll_event {
+  UV_READABLE = 1,   /**< Readable (for uv_pipe_chmod: by everyone). */
+  UV_WRITABLE = 2,   /**< Writable (for uv_pipe_chmod: by everyone). */
+  UV_DISCONNECT = 4, /**< Peer hung up (uv_poll_t only; not in uvref). */
+  UV_PRIORITIZED = 8 /**< Urgent data (uv_poll_t only; not in uvref). */
 };
 /** Initialises a pipe handle; @p ipc non-zero lets it carry descriptors. */
 UV_EXTERN int uv_pipe_init(uv_loop_t* loop, uv_pipe_t* handle, int ipc);

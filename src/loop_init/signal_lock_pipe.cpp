@@ -17,8 +17,11 @@
  *
  * Lifetime: the pipe lives as long as the process, as in libuv: a signal
  * handler may run at any moment, even after every loop is closed, and must
- * find the lock. After fork() the child makes a fresh pipe (pthread_atfork),
- * so that parent and child do not steal each other's byte.
+ * find the lock. When the library is unloaded (normally: at exit) a
+ * destructor closes it, as libuv's uv_library_shutdown() does; a handler
+ * that still runs then finds EBADF and returns without doing anything.
+ * After fork() the child makes a fresh pipe (pthread_atfork), so that parent
+ * and child do not steal each other's byte.
  *
  * In GDB: `break uvref::detail::signal_global_init`, then
  * `p uvref::detail::signal_lock_pipefd` before and after.
@@ -64,6 +67,14 @@ void signal_global_init() noexcept {
     return;
   }
   global_init_error = signal_global_reinit();
+}
+
+/** Closes the lock pipe when the library is unloaded. libuv: src/uv-common.c uv_library_shutdown */
+[[gnu::destructor]] void signal_global_shutdown() noexcept {
+  for (int& fd : signal_lock_pipefd) {
+    if (fd != -1) sys::close_fd(fd);
+    fd = -1;
+  }
 }
 
 }  // namespace

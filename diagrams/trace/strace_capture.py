@@ -1,0 +1,121 @@
+#!/usr/bin/python3
+"""Runs a program under strace at build time and writes a normalised trace.
+
+    strace_capture.py --trace OUT.strace [--stdout OUT.txt] -- PROGRAM [ARGS...]
+
+The docs show these files instead of hand-typed listings, so what a page
+claims about system calls is what the current code did during this build.
+
+The program runs with only descriptors 0, 1 and 2 open (stdin /dev/null,
+stdout and stderr pipes), so descriptor numbers do not depend on what the
+build tool happened to inherit: the first descriptor the library creates is 3,
+as in a freshly started program.
+
+Normalisation, each step visible to a reader of the page:
+  * the "PID  " prefix of strace -f is removed (the program has one thread
+    while it makes these calls; a line from another thread fails the capture);
+  * a close() of a descriptor that no traced call created is dropped: those
+    are the program's own (the tour reads /proc/self/fd, whose opendir() is
+    not in the traced set), not the library's;
+  * strace's "+++ exited with 0 +++" line is dropped.
+
+A trace that cannot be taken (strace missing, ptrace not permitted in this
+container, the program failing) fails the build with a message that says so:
+the site never shows an empty or stale trace.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+TRACED = "pipe2,eventfd2,epoll_create1,epoll_ctl,close"
+LINE = re.compile(r"^(\d+)\s+(.*)$")
+CALL = re.compile(r"^(\w+)\((.*)\)\s+=\s+(-?\d+)(.*)$")
+
+
+def fail(msg: str) -> None:
+    print(f"strace_capture: {msg}", file=sys.stderr)
+    print("strace_capture: the docs show system-call traces taken at build time; without one "
+          "the site cannot be built (configure with -DUVREF_BUILD_DOCS=OFF to skip the docs)",
+          file=sys.stderr)
+    sys.exit(1)
+
+
+def normalise(raw: str):
+    out, pids, created = [], set(), set()
+    for line in raw.splitlines():
+        m = LINE.match(line)
+        if not m:
+            fail(f"unexpected strace line: {line!r}")
+        pid, rest = m.groups()
+        if rest.startswith("+++ exited with"):
+            continue
+        pids.add(pid)
+        if len(pids) > 1:
+            fail(f"calls from more than one thread or process (pids {sorted(pids)}): "
+                 "the normalisation assumes one")
+        c = CALL.match(rest)
+        if not c:
+            fail(f"cannot parse strace line: {rest!r}")
+        name, args, ret, _ = c.groups()
+        if name == "close":
+            fd = int(args)
+            if fd not in created:
+                continue
+            created.discard(fd)
+        elif name == "pipe2" and int(ret) == 0:
+            created.update(int(x) for x in re.match(r"\[(\d+),\s*(\d+)\]", args).groups())
+        elif name in ("eventfd2", "epoll_create1") and int(ret) >= 0:
+            created.add(int(ret))
+        out.append(rest)
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--trace", required=True, help="where to write the normalised trace")
+    ap.add_argument("--stdout", help="where to write the program's standard output")
+    ap.add_argument("--strace", default="strace")
+    ap.add_argument("program", nargs=argparse.REMAINDER)
+    a = ap.parse_args()
+    cmd = a.program[1:] if a.program[:1] == ["--"] else a.program
+    if not cmd:
+        ap.error("no program given")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        raw_path = os.path.join(tmp, "raw.strace")
+        try:
+            # close_fds (the default) leaves the child only 0, 1 and 2.
+            proc = subprocess.run([a.strace, "-f", "-e", f"trace={TRACED}", "-o", raw_path] + cmd,
+                                  stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                                  close_fds=True, timeout=60)
+        except FileNotFoundError:
+            fail(f"{a.strace} not found (apt-get install strace)")
+        if proc.returncode != 0:
+            fail(f"'{' '.join(cmd)}' under strace exited with {proc.returncode}; strace said:\n"
+                 f"{proc.stderr.strip() or '(nothing)'}\n(inside a container, ptrace may be "
+                 "forbidden: run with --cap-add=SYS_PTRACE or a seccomp profile that allows it)")
+        try:
+            with open(raw_path, encoding="utf-8") as f:
+                raw = f.read()
+        except OSError as e:
+            fail(f"strace wrote no trace ({e.strerror}); strace said: {proc.stderr.strip()}")
+
+    lines = normalise(raw)
+    if not any(line.startswith("epoll_create1(") for line in lines):
+        fail(f"the trace of '{' '.join(cmd)}' has no epoll_create1 call; strace said: "
+             f"{proc.stderr.strip() or '(nothing)'}")
+    with open(a.trace + ".tmp", "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    os.replace(a.trace + ".tmp", a.trace)
+    if a.stdout:
+        with open(a.stdout + ".tmp", "w", encoding="utf-8") as f:
+            f.write(proc.stdout)
+        os.replace(a.stdout + ".tmp", a.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,77 @@
+"""Links from the site into Doxygen's HTML source browser.
+
+* Each C/C++ signature Breathe renders gets a "[source]" link to the line
+  where the symbol is defined (or declared, for the API in uv.h).
+* `doxylink` nodes (made by other local extensions) become relative links
+  to a file's source page.
+
+Debian's sphinxcontrib-doxylink crashes on Sphinx 5.3 and sphinx.ext.linkcode
+gets empty names for C/C++ here, hence this small extension.
+"""
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+
+
+import uvref_doxyindex
+from uvref_common import add_config, setup_common, env_version
+
+
+class doxylink(nodes.General, nodes.Inline, nodes.Element):
+    """A link to `<doxygen html>/<target>`, made relative when the page is written."""
+
+
+def _prefix(app: Sphinx, docname: str) -> str:
+    uri = app.builder.get_target_uri(docname)
+    return "../" * uri.count("/") + app.config.uvref_doxygen_html.rstrip("/") + "/"
+
+
+def _symbol(sig: addnodes.desc_signature, domain: str) -> str:
+    if domain == "c":
+        for ident in sig.get("ids", []):
+            if ident.startswith("c.") and "." not in ident[2:]:
+                return ident[2:]
+        return ""
+    parts = [n.astext() for n in sig.findall(lambda n: isinstance(n, (addnodes.desc_addname,
+                                                                      addnodes.desc_name)))]
+    return "".join(parts).replace(" ", "")
+
+
+def _resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    if app.builder.format != "html":
+        for node in list(doctree.findall(doxylink)):
+            node.replace_self(node.children or [nodes.Text("")])
+        return
+    prefix = _prefix(app, docname)
+    for node in list(doctree.findall(doxylink)):
+        ref = nodes.reference("", "", internal=False, refuri=prefix + node["target"],
+                              classes=["uvref-doxylink"])
+        ref += node.children
+        node.replace_self(ref)
+
+    index = uvref_doxyindex.get(app)
+    for desc in doctree.findall(addnodes.desc):
+        domain = desc.get("domain")
+        if domain not in ("c", "cpp") or desc.get("objtype") in ("member", "enumerator", "var"):
+            continue
+        for sig in desc.findall(addnodes.desc_signature):
+            name = _symbol(sig, domain)
+            where = index.symbols.get(name)
+            if not where:
+                continue
+            page = index.source_page(where[0], where[1])
+            if not page:
+                continue
+            ref = nodes.reference("", "", internal=False, refuri=prefix + page,
+                                  classes=["uvref-srclink"])
+            ref += nodes.inline("", "[source]", classes=["viewcode-link"])
+            sig += ref
+
+
+def setup(app: Sphinx):
+    setup_common(app)
+    add_config(app, "uvref_doxygen_html", "doxygen", "html")
+    app.add_node(doxylink)
+    app.connect("doctree-resolved", _resolved)
+    return {"version": "1", "env_version": env_version(),
+            "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""Self-test of run_diff.py: the harness must be able to fail.
+
+Usage: test_run_diff.py <loop_init-libuv> <loop_init-uvref>
+Checks the normalisation on hand-written lines, the declared-difference
+rules, and end to end that a wrong declaration, a stale one, and a binary
+linked against the wrong library each make the comparison fail.
+"""
+import atexit
+import contextlib
+import io
+import os
+import shutil
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import run_diff  # noqa: E402
+
+LIBUV_BIN = UVREF_BIN = None
+
+
+class Normalise(unittest.TestCase):
+    def test_fds_renumbered_by_first_appearance(self):
+        out = run_diff.normalise_output("a fd:7 b fd:9\nfd:7 again\n", None, "stdout")
+        self.assertEqual(out, ["a fd#0 b fd#1", "fd#0 again"])
+
+    def test_temp_dir_pid_and_address(self):
+        out = run_diff.normalise_output("/tmp/x1/sock pid:4242 at 0x7ffd12345678", "/tmp/x1", "stdout")
+        self.assertEqual(out, ["$TMP/sock pid:# at 0x#"])
+
+    def test_syscalls(self):
+        lines = ["pipe2([4<pipe:[8075]>, 5<pipe:[8075]>], O_CLOEXEC) = 0",
+                 "epoll_ctl(3<anon_inode:[eventpoll]>, EPOLL_CTL_ADD, 4<pipe:[8075]>, "
+                 "{events=EPOLLIN, data={u32=4, u64=4}}) = 0",
+                 "eventfd2(0, EFD_CLOEXEC|EFD_NONBLOCK)   = 8<anon_inode:[eventfd]>"]
+        self.assertEqual(run_diff.normalise_syscalls(lines, None), [
+            "pipe2([fd#0<pipe:[#]>, fd#1<pipe:[#]>], O_CLOEXEC) = 0",
+            "epoll_ctl(fd#2<anon_inode:[eventpoll]>, EPOLL_CTL_ADD, fd#0<pipe:[#]>, "
+            "{events=EPOLLIN, data={u32=fd#0, u64=fd#0}}) = 0",
+            "eventfd2(0, EFD_CLOEXEC|EFD_NONBLOCK) = fd#3<anon_inode:[eventfd]>"])
+
+    def test_a_different_descriptor_order_stays_visible(self):
+        a = run_diff.normalise_output("fd:3 epoll\nfd:4 pipe\n", None, "stdout")
+        b = run_diff.normalise_output("fd:3 pipe\nfd:4 epoll\n", None, "stdout")
+        self.assertNotEqual(a, b)
+
+
+SCRATCH = tempfile.mkdtemp(prefix="test_run_diff-")
+atexit.register(shutil.rmtree, SCRATCH, True)
+
+
+def write(text):
+    f = tempfile.NamedTemporaryFile("w", suffix=".diff-expected", dir=SCRATCH, delete=False)
+    f.write(text)
+    f.close()
+    return f.name
+
+
+class Expected(unittest.TestCase):
+    def test_hunk_applies(self):
+        path = write("difference: t\nwhy: w\ndocs: d\n= a\n- b\n+ B\n")
+        self.assertEqual(run_diff.apply_expected(["a", "b", "c"], run_diff.parse_expected(path)),
+                         ["a", "B", "c"])
+
+    def test_stale_hunk_fails(self):
+        path = write("difference: t\nwhy: w\ndocs: d\n- gone\n+ new\n")
+        with self.assertRaises(run_diff.Failure):
+            run_diff.apply_expected(["a"], run_diff.parse_expected(path))
+
+    def test_reason_and_docs_required(self):
+        for text in ("difference: t\nwhy: w\n- a\n+ b\n", "difference: t\ndocs: d\n- a\n+ b\n"):
+            with self.assertRaises(run_diff.Failure):
+                run_diff.parse_expected(write(text))
+
+    def test_docs_pointer_must_exist(self):
+        root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+        good = write('difference: t\nwhy: w\ndocs: docs/differences.md :: Differences from libuv\n- a\n+ b\n')
+        self.assertEqual(len(run_diff.parse_expected(good, root)), 1)
+        for docs in ("docs/no-such-page.md", "docs/differences.md :: No such heading"):
+            with self.assertRaises(run_diff.Failure):
+                run_diff.parse_expected(write("difference: t\nwhy: w\ndocs: %s\n- a\n+ b\n" % docs), root)
+
+    def test_pure_context_is_refused(self):
+        with self.assertRaises(run_diff.Failure):
+            run_diff.parse_expected(write("difference: t\nwhy: w\ndocs: d\n= a\n"))
+
+
+def run_main(*args):
+    argv = ["run_diff.py", "--name", "loop_init", "--run", "fds",
+            "--strace", "run=pipe2,eventfd2,epoll_create1,epoll_ctl"] + list(args)
+    old = sys.argv
+    sys.argv = argv
+    try:
+        with contextlib.redirect_stdout(io.StringIO()) as out:
+            code = run_diff.main()
+    finally:
+        sys.argv = old
+    return code, out.getvalue()
+
+
+class EndToEnd(unittest.TestCase):
+    def test_identical_passes(self):
+        code, out = run_main("--libuv", LIBUV_BIN, "--uvref", UVREF_BIN)
+        self.assertEqual(code, 0, out)
+
+    def test_a_false_declaration_fails(self):
+        path = write("difference: t\nwhy: w\ndocs: d\n- uv_loop_init(a) = 0\n+ uv_loop_init(a) = UV_EINVAL\n")
+        code, out = run_main("--libuv", LIBUV_BIN, "--uvref", UVREF_BIN, "--expected", path)
+        self.assertEqual(code, 1, out)
+        self.assertIn("+uv_loop_init(a) = 0", out)
+
+    def test_a_stale_declaration_fails(self):
+        path = write("difference: t\nwhy: w\ndocs: d\n- no such line\n+ x\n")
+        code, out = run_main("--libuv", LIBUV_BIN, "--uvref", UVREF_BIN, "--expected", path)
+        self.assertEqual(code, 1, out)
+        self.assertIn("does not match the libuv report", out)
+
+    def test_libuv_binary_cannot_stand_in_for_uvref(self):
+        code, out = run_main("--libuv", LIBUV_BIN, "--uvref", LIBUV_BIN)
+        self.assertEqual(code, 1, out)
+        self.assertIn("links libuv.so", out)
+
+    def test_compare_needs_uvref(self):
+        code, out = run_main("--libuv", LIBUV_BIN)
+        self.assertEqual(code, 1, out)
+
+    def test_missing_binary_fails(self):
+        code, out = run_main("--libuv", LIBUV_BIN, "--uvref", "/nonexistent/loop_init-uvref")
+        self.assertEqual(code, 1, out)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    LIBUV_BIN, UVREF_BIN = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    unittest.main(argv=sys.argv[:1], verbosity=2)

@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""Replays a GDB walkthrough in batch mode and compares its transcript with the expected one.
+
+    replay.py SCRIPT.gdb PROGRAM EXPECTED.txt [--update]
+
+The transcript is normalised first, so that it does not rot with every edit:
+source line numbers, process ids and GDB's host-dependent notices are removed.
+The docs page shows EXPECTED.txt itself, so what the page says GDB prints is
+what this test checks GDB prints.
+"""
+import difflib
+import re
+import subprocess
+import sys
+
+DROP = (
+    re.compile(r"^\[Thread debugging using libthread_db enabled\]"),
+    re.compile(r"^Using host libthread_db library"),
+    re.compile(r"^\[New Thread "),
+    re.compile(r"^\[Thread .* exited\]"),
+    re.compile(r"^\[Detaching after (fork|vfork) "),
+)
+
+
+def normalise(text: str) -> str:
+    out = []
+    for line in text.splitlines():
+        if any(p.search(line) for p in DROP):
+            continue
+        line = re.sub(r"^\d+\t", "", line)                      # "78\t  code" -> "  code"
+        line = re.sub(r"(\.(?:cpp|h|c)):\d+", r"\1", line)       # "loop.cpp:78" -> "loop.cpp"
+        line = re.sub(r", line \d+\.$", ".", line)                # "file loop.cpp, line 78."
+        line = re.sub(r"\(process \d+\)", "(process PID)", line)
+        line = re.sub(r"(Breakpoint \d+ at )0x[0-9a-f]+: ", r"\1ADDR: ", line)
+        out.append(line.rstrip())
+    return "\n".join(out) + "\n"
+
+
+def main() -> int:
+    if len(sys.argv) < 4:
+        print(__doc__, file=sys.stderr)
+        return 2
+    script, program, expected_path = sys.argv[1:4]
+    update = "--update" in sys.argv[4:]
+    # close_fds (the default) gives GDB and the program a clean descriptor table,
+    # so descriptor numbers start at 3 wherever the test runs.
+    run = subprocess.run(
+        ["gdb", "-q", "-batch", "-nx", "-x", script, program],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        text=True, timeout=120)
+    got = normalise(run.stdout)
+    if run.returncode != 0:
+        print(got)
+        print(f"gdb exited with {run.returncode}", file=sys.stderr)
+        return 1
+    if update:
+        with open(expected_path, "w") as f:
+            f.write(got)
+        print(f"updated {expected_path}")
+        return 0
+    with open(expected_path) as f:
+        want = f.read()
+    if got == want:
+        print(f"transcript matches {expected_path}")
+        return 0
+    sys.stdout.writelines(difflib.unified_diff(
+        want.splitlines(True), got.splitlines(True), expected_path, "gdb output"))
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
