@@ -17,7 +17,7 @@
  *
  * libuv: src/unix/linux-core.c uv_cpu_info, read_models, read_times, read_cpufreq
  *
- * Page: \docpage{misc}
+ * Page: \docpage{api-misc}
  */
 #include <unistd.h>
 
@@ -49,7 +49,7 @@ int read_file(const char* path, std::string* out) noexcept {
   return r;
 }
 
-/** The text after "key<blanks>: " on a line starting with key, or "" if this line is not it. */
+/** The text after "key", blanks and a colon, on a line starting with key, or "" if this line is not it. */
 std::string value_of(const std::string& line, const char* key) {
   size_t klen = std::strlen(key);
   if (line.compare(0, klen, key) != 0) return "";

@@ -16,7 +16,7 @@
  *
  * libuv: src/unix/procfs-exepath.c uv_exepath
  *
- * Page: \docpage{misc}
+ * Page: \docpage{api-misc}
  */
 #include <climits>
 #include <cstring>

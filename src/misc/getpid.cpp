@@ -7,7 +7,7 @@
  *
  * libuv: src/unix/core.c uv_os_getpid
  *
- * Page: \docpage{misc}
+ * Page: \docpage{api-misc}
  */
 #include "sys/sys.h"
 #include "uv.h"

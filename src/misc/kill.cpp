@@ -8,7 +8,7 @@
  *
  * libuv: src/unix/process.c uv_kill
  *
- * Page: \docpage{misc}
+ * Page: \docpage{api-misc}
  */
 #include "sys/sys.h"
 #include "uv.h"

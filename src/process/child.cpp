@@ -30,7 +30,7 @@
  *
  * libuv: src/unix/process.c uv__process_child_init, uv__write_errno
  *
- * Page: \docpage{process-child}
+ * Page: \docpage{api-process}
  */
 #include "process/process.h"
 #include "sys/sys.h"

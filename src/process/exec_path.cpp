@@ -25,7 +25,7 @@
  * libuv: src/unix/process.c uv__process_child_init (the execvp call);
  * glibc: posix/execvpe.c
  *
- * Page: \docpage{process-exec-path}
+ * Page: \docpage{api-process}
  */
 #include <cerrno>
 #include <cstdlib>

@@ -35,7 +35,7 @@ struct ExecPlan {
   char** candidates = nullptr;  ///< NULL-terminated list of paths to try
   char* const* argv = nullptr;  ///< options->args
   char* const* envp = nullptr;  ///< options->env, or the parent's environ at spawn time
-  char** shell_argv = nullptr;  ///< {"/bin/sh", <candidate>, args[1]..., NULL}: for ENOEXEC
+  char** shell_argv = nullptr;  ///< {"/bin/sh", candidate, args[1]..., NULL}: for ENOEXEC
   void* storage = nullptr;      ///< one allocation behind candidates and shell_argv
 };
 

@@ -26,7 +26,7 @@
  *
  * libuv: src/unix/process.c uv__chld, uv__process_close
  *
- * Page: \docpage{process-exit}
+ * Page: \docpage{api-process}
  */
 #include "core/internal.h"
 #include "process/process.h"

@@ -16,7 +16,7 @@
  *
  * libuv: src/unix/process.c uv_spawn (the asserts at its top)
  *
- * Page: \docpage{process-spawn}
+ * Page: \docpage{api-process}
  */
 #include "process/process.h"
 

@@ -27,7 +27,7 @@
  * libuv: src/unix/process.c uv__process_init_stdio, uv__process_open_stream,
  * uv__process_close_stream
  *
- * Page: \docpage{process-stdio}
+ * Page: \docpage{api-process}
  */
 #include "core/internal.h"
 #include "process/process.h"
