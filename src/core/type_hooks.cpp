@@ -7,6 +7,7 @@
 #include "core/type_hooks.h"
 
 #include "core/internal.h"
+#include "process/process.h"
 
 namespace uvref::detail {
 
@@ -30,6 +31,9 @@ bool close_by_type(uv_handle_t* handle) noexcept {
     case UV_SIGNAL:
       signal_close(reinterpret_cast<uv_signal_t*>(handle));
       return false;  // signal_close() queues the callback once the pipe holds no message for it
+    case UV_PROCESS:
+      process::process_close(reinterpret_cast<uv_process_t*>(handle));
+      return true;
     default:
       report_misuse("uv_close", handle, "handle type not supported by uvref");
       return true;
