@@ -8,6 +8,7 @@
 
 #include "core/internal.h"
 #include "pipe/pipe.h"
+#include "process/process.h"
 #include "stream/stream.h"
 
 namespace uvref::detail {
@@ -37,6 +38,9 @@ bool close_by_type(uv_handle_t* handle) noexcept {
       return true;
     case UV_TCP:
       stream_close(reinterpret_cast<uv_stream_t*>(handle));
+      return true;
+    case UV_PROCESS:
+      process::process_close(reinterpret_cast<uv_process_t*>(handle));
       return true;
     default:
       report_misuse("uv_close", handle, "handle type not supported by uvref");

@@ -15,10 +15,11 @@ namespace uvref::sys {
 const char* call_name(Call c) noexcept {
   static constexpr std::array<const char*, static_cast<std::size_t>(Call::count_)> names = {
       "accept4", "bind", "close", "connect", "dup", "dup2", "epoll_create1", "epoll_ctl",
-      "epoll_wait", "eventfd2", "execvp", "fcntl", "fork", "fstat", "getpeername", "getsockname",
+      "epoll_wait", "eventfd2", "execve", "fcntl", "fork", "fstat", "getpeername", "getsockname",
       "getsockopt", "ioctl", "kill", "listen", "open", "pipe2", "read", "readv", "recvmsg",
       "sendmsg", "setsockopt", "shutdown", "socket", "socketpair", "unlink", "waitpid", "write",
-      "writev", "chmod", "setsid", "chdir", "rt_sigaction", "rt_sigprocmask", "stat"};
+      "writev", "chmod", "setsid", "chdir", "rt_sigaction", "rt_sigprocmask", "setuid", "setgid",
+      "setgroups", "readlink", "stat"};
   auto i = static_cast<std::size_t>(c);
   return i < names.size() ? names[i] : "?";
 }

@@ -18,12 +18,14 @@
 #pragma once
 
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -101,6 +103,11 @@ inline int unlink(const char* path) noexcept {
 inline int chmod(const char* path, mode_t mode) noexcept {
   UVREF_SYS_FAULT(chmod);
   return detail::result(::chmod(path, mode));
+}
+/** readlink(2): the link's target, not NUL-terminated; returns its length (possibly truncated). */
+inline ssize_t readlink(const char* path, char* buf, std::size_t len) noexcept {
+  UVREF_SYS_FAULT(readlink);
+  return detail::result(::readlink(path, buf, len));
 }
 
 // --- byte I/O: a fault may also shorten the transfer -------------------------
@@ -231,6 +238,37 @@ inline int chdir(const char* path) noexcept {
   UVREF_SYS_FAULT(chdir);
   return detail::result(::chdir(path));
 }
+/** execve(2): returns only on failure (-errno). */
+inline int execve(const char* path, char* const argv[], char* const envp[]) noexcept {
+  UVREF_SYS_FAULT(execve);
+  return detail::result(::execve(path, argv, envp));
+}
+inline int setuid(uid_t uid) noexcept {
+  UVREF_SYS_FAULT(setuid);
+  return detail::result(::setuid(uid));
+}
+inline int setgid(gid_t gid) noexcept {
+  UVREF_SYS_FAULT(setgid);
+  return detail::result(::setgid(gid));
+}
+/** setgroups(2): replaces the supplementary group list (needs CAP_SETGID). */
+inline int setgroups(std::size_t n, const gid_t* groups) noexcept {
+  UVREF_SYS_FAULT(setgroups);
+  return detail::result(::setgroups(n, groups));
+}
+/**
+ * Ends the process at once: the exit_group system call, as _exit(2), but
+ * issued raw. A forked child must not run the parent's atexit handlers or
+ * flush its stdio buffers (that would print the parent's pending output a
+ * second time); _exit() promises that, yet ThreadSanitizer intercepts
+ * _exit() and its finalisation flushes stdout, so the raw call it is.
+ */
+[[noreturn]] inline void exit_group(int status) noexcept {
+  ::syscall(SYS_exit_group, status);
+  __builtin_unreachable();
+}
+/** getpid(2) cannot fail, so there is no fault to inject. */
+inline pid_t getpid() noexcept { return ::getpid(); }
 
 // --- signals -------------------------------------------------------------------------
 

@@ -1,0 +1,87 @@
+// Steps 4-6 together: recv_with_fds() on a stand-in IPC pipe, including
+// MSG_CTRUNC when more descriptors come than one read can hold.
+#include <sys/eventfd.h>
+
+#include "test_fdpass_support.h"
+
+using namespace uvref::detail::fdpass;
+using namespace uvref::test::fdpass;
+
+namespace {
+
+std::vector<int> dups(int fd, int n) {
+  std::vector<int> v;
+  for (int i = 0; i < n; i++) v.push_back(::fcntl(fd, F_DUPFD_CLOEXEC, 0));
+  return v;
+}
+
+void close_all(const std::vector<int>& v) {
+  for (int fd : v) ::close(fd);
+}
+
+}  // namespace
+
+TEST_CASE("recv_with_fds: bytes to the buffer, descriptors to the pending queue", "[fdpass][recv]") {
+  auto [a, b] = socket_pair();
+  Fd origin(::eventfd(0, EFD_CLOEXEC));
+  std::vector<int> sent = dups(origin, 3);
+  REQUIRE(send_fds(a, sent, "three") == 5);
+  close_all(sent);  // in flight: the message holds its own references
+
+  StandInPipe p(b);
+  char buf[64];
+  CHECK(recv_with_fds(p.stream(), buf, sizeof buf) == 5);
+  CHECK(std::string(buf, 5) == "three");
+  REQUIRE(uv_pipe_pending_count(&p.pipe) == 3);
+  for (int i = 0; i < 3; i++) {
+    Fd got(take_pending(p.stream()));
+    CHECK(same_file(got, origin));
+  }
+}
+
+TEST_CASE("recv_with_fds: one read never runs past a message that carried descriptors", "[fdpass][recv]") {
+  auto [a, b] = socket_pair();
+  Fd origin(::eventfd(0, EFD_CLOEXEC));
+  std::vector<int> two = dups(origin, 2), one = dups(origin, 1);
+  REQUIRE(send_fds(a, two, "ab") == 2);
+  REQUIRE(send_fds(a, one, "cd") == 2);
+  close_all(two);
+  close_all(one);
+
+  StandInPipe p(b);
+  char buf[64];
+  CHECK(recv_with_fds(p.stream(), buf, sizeof buf) == 2);  // "ab" only, though "cd" is waiting
+  CHECK(uv_pipe_pending_count(&p.pipe) == 2);
+  CHECK(recv_with_fds(p.stream(), buf, sizeof buf) == 2);
+  CHECK(std::string(buf, 2) == "cd");
+  CHECK(uv_pipe_pending_count(&p.pipe) == 3);
+}
+
+TEST_CASE("recv_with_fds: 70 descriptors in one message: 64 queued, UV_EMSGSIZE, none leaked",
+          "[fdpass][recv][ctrunc]") {
+  auto [a, b] = socket_pair();
+  Fd origin(::eventfd(0, EFD_CLOEXEC));
+  std::vector<int> sent = dups(origin, 70);
+  REQUIRE(send_fds(a, sent) == 1);
+  close_all(sent);
+  std::size_t before = open_fd_count();
+
+  StandInPipe p(b);
+  char buf[64];
+  CHECK(recv_with_fds(p.stream(), buf, sizeof buf) == UV_EMSGSIZE);  // libuv: 1 and no error
+  CHECK(uv_pipe_pending_count(&p.pipe) == 64);
+  CHECK(open_fd_count() == before + 64);  // the kernel closed the other 6
+  close_pending(p.stream());
+  CHECK(open_fd_count() == before);
+}
+
+TEST_CASE("recv_with_fds: EAGAIN when empty, 0 at end of stream", "[fdpass][recv]") {
+  auto [a, b] = socket_pair();
+  REQUIRE(uvref::sys::set_nonblock(b, true) == 0);
+  StandInPipe p(b);
+  char buf[8];
+  CHECK(recv_with_fds(p.stream(), buf, sizeof buf) == UV_EAGAIN);
+  a.reset();
+  CHECK(recv_with_fds(p.stream(), buf, sizeof buf) == 0);
+  CHECK(uv_pipe_pending_count(&p.pipe) == 0);
+}

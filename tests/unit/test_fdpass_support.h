@@ -1,0 +1,129 @@
+// Helpers shared by the descriptor-passing tests (test_fdpass_*.cpp): owned
+// descriptors, socket pairs, raw send/receive of N descriptors, "same open
+// file?" via kcmp(2), and a stand-in IPC pipe for the steps that take a stream.
+#pragma once
+
+#include <linux/kcmp.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "debug/fd_table.h"
+#include "fdpass/fdpass.h"
+#include "fdpass/steps.h"
+#include "support/test_support.h"
+#include "sys/fault.h"
+#include "sys/sys.h"
+
+namespace uvref::test::fdpass {
+
+/** An owned descriptor: closed when the object goes out of scope. */
+class Fd {
+ public:
+  Fd() = default;
+  explicit Fd(int fd) : fd_(fd) {}
+  Fd(Fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+  Fd& operator=(Fd&& o) noexcept {
+    reset(std::exchange(o.fd_, -1));
+    return *this;
+  }
+  ~Fd() { reset(); }
+  int get() const { return fd_; }
+  operator int() const { return fd_; }
+  int release() { return std::exchange(fd_, -1); }
+  void reset(int fd = -1) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = fd;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+/** A connected AF_UNIX pair (SOCK_STREAM unless told), close-on-exec. */
+inline std::pair<Fd, Fd> socket_pair(int type = SOCK_STREAM) {
+  int sv[2];
+  REQUIRE(::socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, sv) == 0);
+  return {Fd(sv[0]), Fd(sv[1])};
+}
+
+/** True if @p a in this process and @p b in @p pid_b are the same open file description. */
+inline bool same_file(int a, int b, pid_t pid_b = ::getpid()) {
+  long r = ::syscall(SYS_kcmp, ::getpid(), pid_b, KCMP_FILE, a, b);
+  REQUIRE(r >= 0);  // kcmp works here (checked on the CI machines); -1 would mean EPERM/ENOSYS
+  return r == 0;
+}
+
+/** Sends @p data with every descriptor of @p fds in one SCM_RIGHTS message (up to 256). */
+inline ssize_t send_fds(int sock, const std::vector<int>& fds, std::string data = "x") {
+  using namespace uvref::detail::fdpass;
+  ControlBuffer<256> control{};
+  struct iovec iov = {data.data(), data.size()};
+  struct msghdr msg;
+  int r = pack_rights(&msg, &iov, 1, control.bytes, fds);
+  if (r < 0) return r;
+  ssize_t n = ::sendmsg(sock, &msg, MSG_NOSIGNAL);
+  return n < 0 ? -errno : n;
+}
+
+/** What one raw recvmsg() brought. */
+struct Received {
+  ssize_t n = 0;            ///< bytes, or -errno
+  std::string data;         ///< the bytes
+  std::vector<Fd> fds;      ///< the descriptors (owned)
+  int flags = 0;            ///< msg_flags
+};
+
+/** One recvmsg_cloexec() with room for @p max_fds descriptors; collects every SCM_RIGHTS fd. */
+inline Received recv_fds(int sock, std::size_t max_bytes = 64) {
+  using namespace uvref::detail::fdpass;
+  Received out;
+  std::string buf(max_bytes, '\0');
+  ControlBuffer<256> control{};
+  struct iovec iov = {buf.data(), buf.size()};
+  struct msghdr msg = {};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control.bytes;
+  msg.msg_controllen = sizeof control.bytes;
+  out.n = recvmsg_cloexec(sock, &msg);
+  if (out.n < 0) return out;
+  out.data.assign(buf.data(), static_cast<std::size_t>(out.n));
+  out.flags = msg.msg_flags;
+  bool malformed = false;
+  for (struct cmsghdr* c = next_cmsg(&msg, nullptr, &malformed); c; c = next_cmsg(&msg, c, &malformed)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+    for (int i = 0; i < cmsg_fd_count(c); i++) out.fds.emplace_back(cmsg_fd(c, i));
+  }
+  REQUIRE_FALSE(malformed);
+  return out;
+}
+
+/** Number of descriptors open in this process (/proc/self/fd, the listing's own excluded). */
+inline std::size_t open_fd_count() { return uvref::debug::fd_table().size(); }
+
+/** True if @p fd is open in this process. */
+inline bool is_open(int fd) { return ::fcntl(fd, F_GETFD) != -1; }
+
+/**
+ * A zeroed uv_pipe_t set up the way the stream layer sets up an IPC pipe,
+ * enough for the steps that only touch the descriptor and the pending queue.
+ */
+struct StandInPipe {
+  uv_pipe_t pipe{};
+  explicit StandInPipe(int fd) {
+    pipe.type = UV_NAMED_PIPE;
+    pipe.ipc = 1;
+    pipe.accepted_fd = -1;
+    pipe.queued_fds = nullptr;
+    pipe.io_watcher.fd = fd;
+  }
+  ~StandInPipe() { uvref::detail::fdpass::close_pending(stream()); }
+  uv_stream_t* stream() { return reinterpret_cast<uv_stream_t*>(&pipe); }
+};
+
+}  // namespace uvref::test::fdpass
