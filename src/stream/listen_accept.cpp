@@ -25,6 +25,7 @@
  *
  * Page: \docpage{stream-listen-accept}
  */
+#include "fdpass/steps.h"
 #include "pipe/pipe.h"
 #include "stream/stream.h"
 #include "sys/sys.h"
@@ -108,19 +109,26 @@ int uv_accept(uv_stream_t* server, uv_stream_t* client) {
   if (handle_is_closing(reinterpret_cast<uv_handle_t*>(client))) return UV_EINVAL;
   if (server->accepted_fd == -1) return UV_EAGAIN;
   // libuv closes the connection when the client already holds a descriptor;
-  // uvref keeps it parked so that another handle can take it.
+  // uvref keeps it waiting so that another handle can take it.
   if (stream_fd(client) != -1) return UV_EBUSY;
 
-  int fd = server->accepted_fd;
-  server->accepted_fd = -1;
-  int err = stream_open(client, fd, kReadable | kWritable);
+  // The oldest waiting descriptor: a listener's accepted connection, or the
+  // next one received on an IPC pipe (the rest move up, in order).
+  int fd = fdpass::take_pending(server);
+  int err = 0;
+  if (stream_is_ipc(server)) {
+    // Its open file description is the sender's: libuv leaves it as it came
+    // (blocking, usually), which would stall the loop. uvref makes it non-blocking.
+    err = uvref::sys::set_nonblock(fd, true);
+  }
+  if (err == 0) err = stream_open(client, fd, kReadable | kWritable);
   if (err < 0) {
-    uvref::sys::close_fd(fd);
+    uvref::sys::close_fd(fd);  // as libuv: the descriptor is not left half-adopted
   } else {
     client->flags |= kBound;
   }
-  // Accept the next one when it comes.
-  if (!handle_is_closing(reinterpret_cast<uv_handle_t*>(server)))
+  // A listener paused while a connection waited (server_io): watch for the next.
+  if ((server->flags & kListening) && !handle_is_closing(reinterpret_cast<uv_handle_t*>(server)))
     io_start(server->loop, &server->io_watcher, kPollIn);
   return err;
 }

@@ -7,7 +7,8 @@
  *  1. stream_close(), inside uv_close(): stop reading, take the descriptor
  *     out of epoll (io_close, before close(2), so the number cannot be
  *     reused while epoll still reports events for it), close the descriptor
- *     and any connection accepted but never taken by uv_accept().
+ *     and every descriptor still waiting for uv_accept(): a connection of a
+ *     listening stream, or descriptors received on an IPC pipe.
  *     Descriptors 0-2 are left open, as libuv does: closing stdin would let
  *     the next open() become "stdin".
  *  2. stream_destroy(), in the closing phase right before close_cb: every
@@ -22,6 +23,7 @@
  */
 #include <unistd.h>
 
+#include "fdpass/fdpass.h"
 #include "stream/stream.h"
 #include "sys/sys.h"
 
@@ -38,10 +40,9 @@ void stream_close(uv_stream_t* stream) noexcept {
     if (stream->io_watcher.fd > STDERR_FILENO) sys::close_fd(stream->io_watcher.fd);
     stream->io_watcher.fd = -1;
   }
-  if (stream->accepted_fd != -1) {  // a connection nobody called uv_accept() for
-    sys::close_fd(stream->accepted_fd);
-    stream->accepted_fd = -1;
-  }
+  // A connection nobody called uv_accept() for, or descriptors received on
+  // an IPC pipe and never accepted: accepted_fd and queued_fds.
+  fdpass::close_pending(stream);
 }
 // [/docs:stream-close]
 

@@ -27,6 +27,7 @@
  *
  * Page: \docpage{stream-read}
  */
+#include "fdpass/fdpass.h"
 #include "stream/stream.h"
 #include "sys/sys.h"
 
@@ -52,14 +53,21 @@ void read_eof(uv_stream_t* stream, const uv_buf_t* buf) noexcept {
 }
 // [/docs:read-eof]
 
-/** One read, retried on EINTR. Returns bytes, 0 at end of stream, or -errno. */
+// [docs:read-once]
+/**
+ * One read, retried on EINTR. Returns bytes, 0 at end of stream, or -errno.
+ * An IPC pipe reads with recvmsg(): descriptors that arrive with the bytes
+ * wait in the stream for uv_accept() (src/fdpass/).
+ */
 ssize_t read_once(uv_stream_t* stream, const uv_buf_t& buf) noexcept {
+  if (stream_is_ipc(stream)) return fdpass::recv_with_fds(stream, buf.base, buf.len);
   ssize_t n;
   do {
     n = sys::read(stream_fd(stream), buf.base, buf.len);
   } while (n == -EINTR);
   return n;
 }
+// [/docs:read-once]
 
 }  // namespace
 
@@ -78,6 +86,11 @@ void stream_read(uv_stream_t* stream) noexcept {
 
     if (nread == UV_EAGAIN) {
       stream->read_cb(stream, 0, &buf);  // nothing now; hand the buffer back
+      return;
+    }
+    if (nread == UV_EMSGSIZE && stream_is_ipc(stream)) {
+      // Descriptors were cut off (MSG_CTRUNC): report it; the stream itself is fine.
+      stream->read_cb(stream, nread, &buf);
       return;
     }
     if (nread < 0) {

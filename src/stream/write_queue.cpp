@@ -40,6 +40,7 @@
 #include <climits>
 #include <cstdlib>
 
+#include "fdpass/fdpass.h"
 #include "stream/stream.h"
 #include "sys/sys.h"
 
@@ -100,7 +101,7 @@ ssize_t write_bufs(uv_stream_t* stream, const uv_buf_t* bufs, unsigned int nbufs
   int iovcnt = static_cast<int>(nbufs < kIovMax ? nbufs : kIovMax);
   ssize_t n;
   if (send_fd != -1) {
-    n = UV_ENOSYS;  // descriptor passing is wired in by src/fdpass/ (fdpass::send_with_fd)
+    n = fdpass::send_with_fd(stream_fd(stream), iov, iovcnt, send_fd);  // sendmsg + SCM_RIGHTS, MSG_NOSIGNAL
   } else {
     do {
       n = sys::writev(stream_fd(stream), iov, iovcnt);
