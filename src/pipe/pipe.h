@@ -10,6 +10,8 @@
  *     socketpair.cpp      uv_socketpair: socketpair()
  *
  * libuv: src/unix/pipe.c
+ *
+ * Page: \docpage{pipe-init-open}
  */
 #pragma once
 

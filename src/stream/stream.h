@@ -21,6 +21,8 @@
  * uv_accept, the process helper's stdio pipes, descriptor passing.
  *
  * libuv: src/unix/internal.h (uv__stream_* declarations), src/unix/stream.c
+ *
+ * Page: \docpage{stream-read}
  */
 #pragma once
 

@@ -8,6 +8,8 @@
  *     tcp_names.cpp      uv_tcp_getsockname/getpeername, uv_ip4_addr, uv_ip4_name
  *
  * libuv: src/unix/tcp.c
+ *
+ * Page: \docpage{tcp}
  */
 #pragma once
 
