@@ -25,6 +25,7 @@
  *
  * Page: \docpage{stream-listen-accept}
  */
+#include "fdpass/fdpass.h"
 #include "fdpass/steps.h"
 #include "pipe/pipe.h"
 #include "stream/stream.h"
@@ -107,21 +108,16 @@ int uv_accept(uv_stream_t* server, uv_stream_t* client) {
   if (server == nullptr || client == nullptr || server->loop != client->loop) return UV_EINVAL;
   if (client->type != UV_NAMED_PIPE && client->type != UV_TCP) return UV_EINVAL;
   if (handle_is_closing(reinterpret_cast<uv_handle_t*>(client))) return UV_EINVAL;
+  // An IPC pipe's "connections" are received descriptors: step 7 of descriptor passing.
+  if (stream_is_ipc(server)) return fdpass::accept_pending(server, client);
+
   if (server->accepted_fd == -1) return UV_EAGAIN;
   // libuv closes the connection when the client already holds a descriptor;
   // uvref keeps it waiting so that another handle can take it.
   if (stream_fd(client) != -1) return UV_EBUSY;
 
-  // The oldest waiting descriptor: a listener's accepted connection, or the
-  // next one received on an IPC pipe (the rest move up, in order).
-  int fd = fdpass::take_pending(server);
-  int err = 0;
-  if (stream_is_ipc(server)) {
-    // Its open file description is the sender's: libuv leaves it as it came
-    // (blocking, usually), which would stall the loop. uvref makes it non-blocking.
-    err = uvref::sys::set_nonblock(fd, true);
-  }
-  if (err == 0) err = stream_open(client, fd, kReadable | kWritable);
+  int fd = fdpass::take_pending(server);  // the connection accept4() took in server_io
+  int err = stream_open(client, fd, kReadable | kWritable);
   if (err < 0) {
     uvref::sys::close_fd(fd);  // as libuv: the descriptor is not left half-adopted
   } else {

@@ -57,10 +57,12 @@ void read_eof(uv_stream_t* stream, const uv_buf_t* buf) noexcept {
 /**
  * One read, retried on EINTR. Returns bytes, 0 at end of stream, or -errno.
  * An IPC pipe reads with recvmsg(): descriptors that arrive with the bytes
- * wait in the stream for uv_accept() (src/fdpass/).
+ * wait in the stream for uv_accept() (src/fdpass/); if some were cut off
+ * (MSG_CTRUNC), @p cmsg_error says so while the bytes still count.
  */
-ssize_t read_once(uv_stream_t* stream, const uv_buf_t& buf) noexcept {
-  if (stream_is_ipc(stream)) return fdpass::recv_with_fds(stream, buf.base, buf.len);
+ssize_t read_once(uv_stream_t* stream, const uv_buf_t& buf, int* cmsg_error) noexcept {
+  *cmsg_error = 0;
+  if (stream_is_ipc(stream)) return fdpass::recv_with_fds(stream, buf.base, buf.len, cmsg_error);
   ssize_t n;
   do {
     n = sys::read(stream_fd(stream), buf.base, buf.len);
@@ -82,15 +84,11 @@ void stream_read(uv_stream_t* stream) noexcept {
       return;
     }
 
-    ssize_t nread = read_once(stream, buf);
+    int cmsg_error;
+    ssize_t nread = read_once(stream, buf, &cmsg_error);
 
     if (nread == UV_EAGAIN) {
       stream->read_cb(stream, 0, &buf);  // nothing now; hand the buffer back
-      return;
-    }
-    if (nread == UV_EMSGSIZE && stream_is_ipc(stream)) {
-      // Descriptors were cut off (MSG_CTRUNC): report it; the stream itself is fine.
-      stream->read_cb(stream, nread, &buf);
       return;
     }
     if (nread < 0) {
@@ -106,6 +104,13 @@ void stream_read(uv_stream_t* stream) noexcept {
     }
 
     stream->read_cb(stream, nread, &buf);
+    if (cmsg_error != 0) {
+      // The bytes were delivered; now say that descriptors sent with them were
+      // lost (MSG_CTRUNC: the kernel closed them). The stream itself is fine.
+      uv_buf_t none = uv_buf_init(nullptr, 0);
+      if (stream->read_cb != nullptr && (stream->flags & kReading)) stream->read_cb(stream, cmsg_error, &none);
+      return;
+    }
     // A short read means the kernel had no more *right now*. It says nothing
     // about the end of the stream: only read() == 0 does.
     if (static_cast<std::size_t>(nread) < buf.len) return;
