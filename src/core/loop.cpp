@@ -84,6 +84,13 @@ int loop_init_stages(uv_loop_t* loop, StageObserver observe, void* ctx) noexcept
   Undo undo_epoll([loop] { platform_loop_delete(loop); });
   after("4. epoll_create1: the backend descriptor");
 
+  // Stages 2 and 3 queue their watchers, which allocates loop->watchers.
+  Undo undo_watchers([loop] {
+    std::free(loop->watchers);
+    loop->watchers = nullptr;
+    loop->nwatchers = 0;
+  });
+
   r = signal_global_once_init();  // stage 1: lock pipe, once per process
   if (r < 0) return r;
   after("1. the process-wide signal lock pipe");
@@ -107,6 +114,7 @@ int loop_init_stages(uv_loop_t* loop, StageObserver observe, void* ctx) noexcept
 
   undo_mutex.dismiss();
   undo_signal_pipe.dismiss();
+  undo_watchers.dismiss();
   undo_epoll.dismiss();
   return 0;
 }

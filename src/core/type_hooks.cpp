@@ -8,6 +8,8 @@
 
 #include "core/internal.h"
 #include "process/process.h"
+#include "pipe/pipe.h"
+#include "stream/stream.h"
 
 namespace uvref::detail {
 
@@ -34,6 +36,12 @@ bool close_by_type(uv_handle_t* handle) noexcept {
     case UV_PROCESS:
       process::process_close(reinterpret_cast<uv_process_t*>(handle));
       return true;
+    case UV_NAMED_PIPE:
+      pipe_close(reinterpret_cast<uv_pipe_t*>(handle));  // unlinks the bound path, then stream_close
+      return true;
+    case UV_TCP:
+      stream_close(reinterpret_cast<uv_stream_t*>(handle));
+      return true;
     default:
       report_misuse("uv_close", handle, "handle type not supported by uvref");
       return true;
@@ -42,6 +50,10 @@ bool close_by_type(uv_handle_t* handle) noexcept {
 
 void finish_close_by_type(uv_handle_t* handle) noexcept {
   switch (handle->type) {
+    case UV_NAMED_PIPE:
+    case UV_TCP:
+      stream_destroy(reinterpret_cast<uv_stream_t*>(handle));  // cancelled requests get their callbacks
+      break;
     default:
       break;  // timers, watchers, async and signal handles released everything in close_by_type
   }

@@ -728,7 +728,7 @@ UV_EXTERN int uv_timer_again(uv_timer_t* handle);
 UV_EXTERN void uv_timer_set_repeat(uv_timer_t* handle, uint64_t repeat);
 /** The repeat interval. */
 UV_EXTERN uint64_t uv_timer_get_repeat(const uv_timer_t* handle);
-/** Milliseconds until the timer is due, 0 if due or inactive. */
+/** Milliseconds until the timer's due time, 0 if that has passed (also for a stopped timer). */
 UV_EXTERN uint64_t uv_timer_get_due_in(const uv_timer_t* handle);
 
 /** Initialises an idle handle. */

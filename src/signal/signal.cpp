@@ -18,7 +18,8 @@
  * Closing: a handle may still have messages in flight in its loop's pipe.
  * It counts messages written (caught_signals) and read (dispatched_signals);
  * its close callback is queued only when the two are equal, so the loop never
- * reads a message about freed memory.
+ * reads a message about freed memory. Meanwhile the handle keeps the loop
+ * alive, so that uv_run() goes on to read them.
  *
  * libuv: src/unix/signal.c uv__signal_handler, uv__signal_start, uv__signal_stop,
  * uv__signal_event, uv__signal_close, uv__signal_block_and_lock
@@ -202,8 +203,10 @@ void signal_event(uv_loop_t* loop, uv__io_t* /*w*/, unsigned int /*events*/) noe
       h->dispatched_signals++;
       if (h->flags & kSignalOneShot) signal_stop(h);
       // A closing handle waited for its last message: now it may finish closing.
-      if ((h->flags & kClosing) && h->caught_signals == h->dispatched_signals)
+      if ((h->flags & kClosing) && h->caught_signals == h->dispatched_signals) {
+        loop->active_handles--;  // taken in signal_close()
         make_close_pending(reinterpret_cast<uv_handle_t*>(h));
+      }
     }
     bytes -= end;
     if (bytes > 0) {
@@ -217,7 +220,15 @@ void signal_event(uv_loop_t* loop, uv__io_t* /*w*/, unsigned int /*events*/) noe
 
 void signal_close(uv_signal_t* h) noexcept {
   signal_stop(h);
-  if (h->caught_signals == h->dispatched_signals) make_close_pending(reinterpret_cast<uv_handle_t*>(h));
+  if (h->caught_signals == h->dispatched_signals) {
+    make_close_pending(reinterpret_cast<uv_handle_t*>(h));
+    return;
+  }
+  // Messages about h are still in the pipe. Until signal_event() has read
+  // them, h keeps the loop alive, referenced or not, as every closing handle
+  // does; otherwise uv_run() could return without reading them, and the
+  // close callback would never come.
+  h->loop->active_handles++;
 }
 
 void signal_loop_stop_all(uv_loop_t* loop) noexcept {

@@ -79,9 +79,16 @@ namespace uvref::detail {
 
 // [docs:run-timers]
 void run_timers(uv_loop_t* loop) noexcept {
+  // Timers (re)started by a callback of this phase wait for the next
+  // iteration: otherwise a callback that restarts its timer with timeout 0
+  // would keep this loop spinning forever (libuv 1.44 does; later libuv
+  // collects the due timers first for the same reason). Such a timer has a
+  // start_id >= limit, and it can only reach the heap's top once every
+  // older due timer has fired, because ties go to the smaller start_id.
+  const uint64_t limit = loop->timer_counter;
   for (;;) {
     uv_timer_t* t = timer_heap_min(loop);
-    if (t == nullptr || t->timeout > loop->time) break;
+    if (t == nullptr || t->timeout > loop->time || t->start_id >= limit) break;
     uv_timer_stop(t);
     uv_timer_again(t);  // a repeating timer goes back into the heap before its callback
     t->timer_cb(t);
