@@ -49,12 +49,29 @@ void io_init(uv__io_t* w, uv__io_cb cb, int fd) noexcept {
 }
 
 // [docs:io-start]
+/**
+ * Queues @p w for io_poll() only if the events it wants differ from the ones
+ * epoll has; if they are equal again (a start and a stop of the same event
+ * cancelled out), takes it off the queue. The case that matters: a write
+ * that completes at once never needed POLLOUT, so the io_stop(POLLOUT) after
+ * it changes nothing, and without this check io_poll() would make an
+ * epoll_ctl(EPOLL_CTL_MOD) with unchanged events after every such write (one
+ * syscall per side per ping-pong round trip; libuv 1.44 makes it:
+ * uv__io_stop queues unconditionally).
+ */
+static void queue_if_changed(uv_loop_t* loop, uv__io_t* w) noexcept {
+  if (w->pevents == w->events) {
+    queue_remove(&w->watcher_queue);  // nothing for epoll_ctl to do
+  } else if (queue_empty(&w->watcher_queue)) {
+    queue_insert_tail(&loop->watcher_queue, &w->watcher_queue);
+  }
+}
+
 int io_start(uv_loop_t* loop, uv__io_t* w, unsigned int events) noexcept {
   int r = maybe_resize(loop, static_cast<unsigned int>(w->fd) + 1);
   if (r < 0) return r;
   w->pevents |= events;
-  if (w->events == w->pevents) return 0;  // epoll already has exactly this
-  if (queue_empty(&w->watcher_queue)) queue_insert_tail(&loop->watcher_queue, &w->watcher_queue);
+  queue_if_changed(loop, w);
   if (loop->watchers[w->fd] == nullptr) {
     loop->watchers[w->fd] = w;
     loop->nfds++;
@@ -75,8 +92,8 @@ void io_stop(uv_loop_t* loop, uv__io_t* w, unsigned int events) noexcept {
       loop->watchers[w->fd] = nullptr;
       loop->nfds--;
     }
-  } else if (queue_empty(&w->watcher_queue)) {
-    queue_insert_tail(&loop->watcher_queue, &w->watcher_queue);
+  } else {
+    queue_if_changed(loop, w);
   }
 }
 // [/docs:io-start]
