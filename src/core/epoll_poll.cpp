@@ -4,14 +4,15 @@
  *
  * Three things happen, in this order:
  *  1. Every watcher on `loop->watcher_queue` gets its epoll registration
- *     brought up to date: EPOLL_CTL_ADD the first time, EPOLL_CTL_MOD after.
+ *     brought up to date: EPOLL_CTL_ADD the first time, EPOLL_CTL_MOD after,
+ *     EPOLL_CTL_DEL once it wants nothing.
  *     This is where the loop-init watchers (signal pipe, eventfd) are first
  *     registered.
  *  2. epoll_wait() sleeps until an event or the timeout. EINTR (a signal
  *     arrived) just recomputes the remaining time and waits again.
  *  3. For each event, `loop->watchers[fd]` gives the watcher; its callback
  *     gets the events it asked for plus error and hang-up. An event for a
- *     descriptor nobody watches any more is removed from epoll there and then.
+ *     watcher stopped earlier in the same batch is skipped.
  *     The signal pipe's watcher runs last, after the other callbacks of the
  *     batch, as in libuv.
  *
@@ -47,9 +48,15 @@ void apply_registrations(uv_loop_t* loop) noexcept {
     epoll_event e{};
     e.events = w->pevents;
     e.data.fd = w->fd;
+    if (w->pevents == 0) {  // stopped: io_stop() left the removal to us
+      sys::epoll_ctl(loop->backend_fd, EPOLL_CTL_DEL, w->fd, &e);
+      w->events = 0;
+      continue;
+    }
     int op = w->events == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
     int r = sys::epoll_ctl(loop->backend_fd, op, w->fd, &e);
-    // The descriptor may still be in the set from before a lazy io_stop().
+    // `events` mirrors the set, so ADD meets EEXIST only for a descriptor the
+    // program added itself through uv_backend_fd(): take the entry over.
     if (r == -EEXIST && op == EPOLL_CTL_ADD) r = sys::epoll_ctl(loop->backend_fd, EPOLL_CTL_MOD, w->fd, &e);
     if (r < 0) {
       // Not a descriptor epoll can watch (a regular file: EPERM), or gone
@@ -68,8 +75,8 @@ void apply_registrations(uv_loop_t* loop) noexcept {
 
 // [docs:poll-wait]
 void io_poll(uv_loop_t* loop, int timeout) noexcept {
+  apply_registrations(loop);    // removals too, even when nothing is left to wait for
   if (loop->nfds == 0) return;  // nothing to wait for: do not sleep forever
-  apply_registrations(loop);
 
   sigset_t sigprof_set;
   bool block_sigprof = (loop->flags & kLoopBlockSigprof) != 0;
@@ -108,12 +115,7 @@ void io_poll(uv_loop_t* loop, int timeout) noexcept {
       if (fd == -1) continue;  // cancelled by platform_invalidate_fd() during this batch
 
       uv__io_t* w = static_cast<unsigned>(fd) < loop->nwatchers ? loop->watchers[fd] : nullptr;
-      if (w == nullptr) {
-        // Stopped since it was registered (lazy io_stop): remove it now.
-        epoll_event dummy{};
-        sys::epoll_ctl(loop->backend_fd, EPOLL_CTL_DEL, fd, &dummy);
-        continue;
-      }
+      if (w == nullptr) continue;  // stopped by an earlier callback of this batch; its DEL is queued
 
       // Deliver what the watcher asked for, plus error and hang-up. When the
       // kernel reports only EPOLLERR or EPOLLHUP, add the watcher's read/write
@@ -141,16 +143,20 @@ void io_poll(uv_loop_t* loop, int timeout) noexcept {
 }
 // [/docs:poll-wait]
 
-void platform_invalidate_fd(uv_loop_t* loop, int fd) noexcept {
+void platform_invalidate_fd(uv_loop_t* loop, uv__io_t* w) noexcept {
   auto* events = static_cast<epoll_event*>(loop->poll_events);
   for (int i = 0; events && i < loop->poll_nevents; ++i) {
-    if (events[i].data.fd == fd) events[i].data.fd = -1;
+    if (events[i].data.fd == w->fd) events[i].data.fd = -1;
   }
-  // Remove it from the set now: once the caller closes fd, the number may be reused.
-  if (loop->backend_fd >= 0) {
+  // Remove it from the set now: once the caller closes fd, the number may be
+  // reused. Only if it is there: a handle that never read or waited to write
+  // (an accepted descriptor passed straight on or closed) was never added,
+  // and libuv 1.44's unconditional EPOLL_CTL_DEL fails with ENOENT for it.
+  if (w->events != 0 && loop->backend_fd >= 0) {
     epoll_event dummy{};
-    sys::epoll_ctl(loop->backend_fd, EPOLL_CTL_DEL, fd, &dummy);
+    sys::epoll_ctl(loop->backend_fd, EPOLL_CTL_DEL, w->fd, &dummy);
   }
+  w->events = 0;
 }
 
 }  // namespace uvref::detail

@@ -120,7 +120,7 @@ void io_init(uv__io_t* w, uv__io_cb cb, int fd) noexcept;
  * Returns 0 or UV_ENOMEM (growing loop->watchers).
  */
 int io_start(uv_loop_t* loop, uv__io_t* w, unsigned int events) noexcept;
-/** Removes @p events; when none are left the watcher is forgotten (epoll is told lazily). */
+/** Removes @p events; when none are left the watcher is forgotten (and its EPOLL_CTL_DEL queued). */
 void io_stop(uv_loop_t* loop, uv__io_t* w, unsigned int events) noexcept;
 /** Stops the watcher entirely and removes its descriptor from epoll at once (before close()). */
 void io_close(uv_loop_t* loop, uv__io_t* w) noexcept;
@@ -130,8 +130,8 @@ void io_feed(uv_loop_t* loop, uv__io_t* w) noexcept;
 bool io_active(const uv__io_t* w, unsigned int events) noexcept;
 /** Waits for events (at most @p timeout ms, -1 forever) and runs watcher callbacks. */
 void io_poll(uv_loop_t* loop, int timeout) noexcept;
-/** Cancels events for @p fd still undelivered in the current batch and removes fd from epoll. */
-void platform_invalidate_fd(uv_loop_t* loop, int fd) noexcept;
+/** Cancels events for @p w's fd still undelivered in the current batch; removes the fd from epoll if it is there. */
+void platform_invalidate_fd(uv_loop_t* loop, uv__io_t* w) noexcept;
 
 // --- time ---------------------------------------------------------------------------
 

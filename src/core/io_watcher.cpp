@@ -4,10 +4,12 @@
  *
  * A watcher (uv__io_t) pairs a descriptor with a callback and two event
  * masks: `pevents`, what the program wants at the next poll, and `events`,
- * what epoll has registered now. io_start() and io_stop() only change
- * `pevents` and queue the watcher on `loop->watcher_queue`; io_poll() makes
- * the epoll_ctl() calls just before it sleeps. Many start/stop pairs within
- * one iteration thus cost no syscall at all.
+ * what epoll has registered now (0: not in the epoll set). io_start() and
+ * io_stop() only change `pevents` and queue the watcher on
+ * `loop->watcher_queue`; io_poll() makes the epoll_ctl() calls (ADD, MOD, or
+ * DEL when nothing is wanted any more) just before it sleeps. Many start/stop
+ * pairs within one iteration thus cost no syscall at all, and `events` always
+ * says whether the descriptor is in the epoll set.
  *
  * `loop->watchers[fd]` maps a descriptor back to its watcher when epoll
  * reports an event (the event carries only the fd).
@@ -82,26 +84,25 @@ int io_start(uv_loop_t* loop, uv__io_t* w, unsigned int events) noexcept {
 void io_stop(uv_loop_t* loop, uv__io_t* w, unsigned int events) noexcept {
   if (w->fd == -1 || static_cast<unsigned int>(w->fd) >= loop->nwatchers) return;
   w->pevents &= ~events;
-  if (w->pevents == 0) {
-    // Forget the watcher. The descriptor may stay in the epoll set: if it
-    // fires, io_poll() finds no watcher and removes it then (one epoll_ctl
-    // saved when a stream stops and restarts reading).
-    queue_remove(&w->watcher_queue);
-    w->events = 0;
-    if (loop->watchers[w->fd] == w) {
-      loop->watchers[w->fd] = nullptr;
-      loop->nfds--;
-    }
-  } else {
-    queue_if_changed(loop, w);
+  if (w->pevents == 0 && loop->watchers[w->fd] == w) {
+    // Nothing wanted: events for this fd no longer find a watcher, and the
+    // loop need not stay alive for it.
+    loop->watchers[w->fd] = nullptr;
+    loop->nfds--;
   }
+  // If epoll has the fd, io_poll() removes it (EPOLL_CTL_DEL) before it next
+  // sleeps, unless a restart in the same iteration makes that unnecessary.
+  // (libuv 1.44 leaves it in the set and forgets that it did, so it must
+  // delete blindly at close; see io_close.)
+  queue_if_changed(loop, w);
 }
 // [/docs:io-start]
 
 void io_close(uv_loop_t* loop, uv__io_t* w) noexcept {
   io_stop(loop, w, kPollIn | kPollOut | kPollRdHup | EPOLLPRI);
+  queue_remove(&w->watcher_queue);  // a queued EPOLL_CTL_DEL cannot wait for io_poll()...
   queue_remove(&w->pending_queue);
-  if (w->fd != -1) platform_invalidate_fd(loop, w->fd);  // before the caller close()s the fd
+  if (w->fd != -1) platform_invalidate_fd(loop, w);  // ...it happens here, before the caller close()s the fd
 }
 
 void io_feed(uv_loop_t* loop, uv__io_t* w) noexcept {

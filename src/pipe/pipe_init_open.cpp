@@ -50,7 +50,7 @@ bool loop_watches(const uv_loop_t* loop, int fd) noexcept {
 int can_poll(const uv_loop_t* loop, int fd) noexcept {
   epoll_event e{};
   int r = sys::epoll_ctl(loop->backend_fd, EPOLL_CTL_ADD, fd, &e);
-  if (r == -EEXIST) return 0;  // already in the set (stopped lazily, io_watcher.cpp): pollable
+  if (r == -EEXIST) return 0;  // in the set already (a stopped watcher's removal is still queued): pollable
   if (r == -EPERM) return UV_EINVAL;  // regular file, directory, /dev/null...
   if (r < 0) return r;
   sys::epoll_ctl(loop->backend_fd, EPOLL_CTL_DEL, fd, &e);
