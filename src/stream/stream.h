@@ -84,8 +84,8 @@ void stream_io(uv_loop_t* loop, uv__io_t* w, unsigned int events) noexcept;
 void stream_read(uv_stream_t* stream) noexcept;
 
 /**
- * One writev() of @p bufs (or, with @p send_fd != -1, one sendmsg() carrying
- * that descriptor), retried on EINTR. Returns bytes written or -errno;
+ * One writev() of @p bufs (write() for a single buffer; with @p send_fd != -1,
+ * one sendmsg() carrying that descriptor), retried on EINTR. Returns bytes written or -errno;
  * EAGAIN/ENOBUFS come back as UV_EAGAIN. libuv: uv__try_write
  */
 ssize_t write_bufs(uv_stream_t* stream, const uv_buf_t* bufs, unsigned int nbufs, int send_fd) noexcept;

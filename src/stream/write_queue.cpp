@@ -1,11 +1,11 @@
 /**
  * @file write_queue.cpp
- * @brief Draining the write queue: writev() from the head, partial writes, completion in order.
+ * @brief Draining the write queue: writev() (or write()) from the head, partial writes, completion in order.
  *
  * A stream's pending writes wait in `write_queue`, oldest first. Each poll
  * wake-up with POLLOUT (or a call to uv_write() on an idle stream) runs
  * stream_write(), which takes the head request and does one writev(2) of
- * what is left of its buffers:
+ * what is left of its buffers (a plain write(2) when one buffer is left):
  *
  *  - everything written: the request moves to `write_completed_queue`, and
  *    the next request is tried at once (at most 32 per wake-up);
@@ -102,6 +102,13 @@ ssize_t write_bufs(uv_stream_t* stream, const uv_buf_t* bufs, unsigned int nbufs
   ssize_t n;
   if (send_fd != -1) {
     n = fdpass::send_with_fd(stream_fd(stream), iov, iovcnt, send_fd);  // sendmsg + SCM_RIGHTS, MSG_NOSIGNAL
+  } else if (iovcnt == 1) {
+    // One buffer (the common case): write(2), as libuv does. writev(2) would
+    // first import a one-entry iovec array from user memory; the pump
+    // benchmark measures about 4% more CPU time that way.
+    do {
+      n = sys::write(stream_fd(stream), iov[0].iov_base, iov[0].iov_len);
+    } while (n == -EINTR);
   } else {
     do {
       n = sys::writev(stream_fd(stream), iov, iovcnt);

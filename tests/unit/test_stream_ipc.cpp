@@ -122,17 +122,17 @@ TEST_CASE("ipc: uvref_write2_fd sends a raw descriptor; a partial sendmsg sends 
   int status = 1;
   w.data = &status;
   {
-    // Every sendmsg and writev moves at most 3 bytes: the first carries the
-    // descriptor, the rest of the request must go without it.
+    // Every sendmsg and write moves at most 3 bytes: the first carries the
+    // descriptor, the rest of the one-buffer request must go without it (write(2)).
     fault::ScopedFault short_send({.call = Call::sendmsg, .max_len = 3, .times = 0});
-    fault::ScopedFault short_write({.call = Call::writev, .max_len = 3, .times = 0});
+    fault::ScopedFault short_write({.call = Call::write, .max_len = 3, .times = 0});
     REQUIRE(uvref_write2_fd(&w, as_stream(&sender), &buf, 1, pfds[0], [](uv_write_t* req, int st) {
               *static_cast<int*>(req->data) = st;
               uv_close(reinterpret_cast<uv_handle_t*>(req->handle), nullptr);
             }) == 0);
     uv_run(loop, UV_RUN_DEFAULT);
     CHECK(fault::fired(Call::sendmsg) == 1);
-    CHECK(fault::fired(Call::writev) >= 3);
+    CHECK(fault::fired(Call::write) >= 3);
   }
   CHECK(status == 0);
   close(pfds[0]);  // the sender's copy; the receiver gets its own
