@@ -7,7 +7,9 @@
 #include "core/type_hooks.h"
 
 #include "core/internal.h"
+#include "pipe/pipe.h"
 #include "process/process.h"
+#include "stream/stream.h"
 
 namespace uvref::detail {
 
@@ -31,6 +33,12 @@ bool close_by_type(uv_handle_t* handle) noexcept {
     case UV_SIGNAL:
       signal_close(reinterpret_cast<uv_signal_t*>(handle));
       return false;  // signal_close() queues the callback once the pipe holds no message for it
+    case UV_NAMED_PIPE:
+      pipe_close(reinterpret_cast<uv_pipe_t*>(handle));  // unlinks the bound path, then stream_close
+      return true;
+    case UV_TCP:
+      stream_close(reinterpret_cast<uv_stream_t*>(handle));
+      return true;
     case UV_PROCESS:
       process::process_close(reinterpret_cast<uv_process_t*>(handle));
       return true;
@@ -42,6 +50,10 @@ bool close_by_type(uv_handle_t* handle) noexcept {
 
 void finish_close_by_type(uv_handle_t* handle) noexcept {
   switch (handle->type) {
+    case UV_NAMED_PIPE:
+    case UV_TCP:
+      stream_destroy(reinterpret_cast<uv_stream_t*>(handle));  // cancelled requests get their callbacks
+      break;
     default:
       break;  // timers, watchers, async and signal handles released everything in close_by_type
   }

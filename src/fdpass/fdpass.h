@@ -30,10 +30,12 @@ ssize_t send_with_fd(int sock, const struct iovec* iov, int iovcnt, int fd) noex
  * Read path of an IPC pipe: recvmsg() into @p buf; every received descriptor
  * is queued on @p stream (accepted_fd first, then queued_fds). Returns bytes
  * read, 0 at end of stream, or -errno. A truncated control message
- * (MSG_CTRUNC: the kernel closed descriptors that did not fit) returns
- * UV_EMSGSIZE after queuing the ones that arrived; nothing is lost silently.
+ * (MSG_CTRUNC: the kernel closed descriptors that did not fit) sets
+ * @p *cmsg_error to UV_EMSGSIZE after queuing the ones that arrived, and the
+ * bytes of that message are still returned: the caller reports both, so
+ * neither the data nor the loss goes unnoticed. Otherwise @p *cmsg_error is 0.
  */
-ssize_t recv_with_fds(uv_stream_t* stream, char* buf, size_t len) noexcept;
+ssize_t recv_with_fds(uv_stream_t* stream, char* buf, size_t len, int* cmsg_error) noexcept;
 
 /** Closes every descriptor still pending on @p stream (at uv_close()). */
 void close_pending(uv_stream_t* stream) noexcept;

@@ -17,8 +17,8 @@
  * the descriptors returned.
  *
  * Errors: a truncated control part (MSG_CTRUNC) queues what arrived and
- * returns UV_EMSGSIZE. The bytes that came with it are in @p buf but not
- * counted: the interface (fdpass.h) has one return value.
+ * reports UV_EMSGSIZE through @p cmsg_error; the bytes that came with it
+ * are returned as usual, so the stream layer hands the program both.
  *
  * libuv: src/unix/stream.c uv__read (the `is_ipc` branch)
  *
@@ -30,7 +30,8 @@
 namespace uvref::detail::fdpass {
 
 // [docs:fdpass-recv-with-fds]
-ssize_t recv_with_fds(uv_stream_t* stream, char* buf, size_t len) noexcept {
+ssize_t recv_with_fds(uv_stream_t* stream, char* buf, size_t len, int* cmsg_error) noexcept {
+  *cmsg_error = 0;
   ControlBuffer<kMaxRecvFds> control{};
   struct iovec iov = {buf, len};
   struct msghdr msg = {};
@@ -43,7 +44,7 @@ ssize_t recv_with_fds(uv_stream_t* stream, char* buf, size_t len) noexcept {
   if (n < 0) return n;  // UV_EAGAIN included: nothing read, nothing received
 
   CmsgWalk walk = walk_cmsgs(&msg, queue_sink(stream));
-  if (walk.error != 0) return walk.error;
+  *cmsg_error = walk.error;  // UV_EMSGSIZE (truncated) or UV_EPROTO (malformed), else 0
   return n;
 }
 // [/docs:fdpass-recv-with-fds]

@@ -31,6 +31,7 @@
  */
 #include "core/internal.h"
 #include "process/process.h"
+#include "stream/stream.h"
 #include "sys/sys.h"
 
 namespace uvref::detail::process {
@@ -51,7 +52,7 @@ int init_stdio(const uv_stdio_container_t* c, StdioPair& fds) noexcept {
       // must fail the spawn before a child exists.
       if (s->io_watcher.fd != -1 || uv_is_closing(reinterpret_cast<uv_handle_t*>(s)))
         return UV_EBUSY;
-      return UV_ENOSYS;  // until the stream layer (stream_open) is merged
+      return sys::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds);
     }
 
     case UV_INHERIT_FD:
@@ -81,9 +82,8 @@ int open_stdio_stream(const uv_stdio_container_t* c, StdioPair& fds) noexcept {
   if (c->flags & UV_WRITABLE_PIPE) flags |= kReadable;  // the child writes, we read
   if (c->flags & UV_READABLE_PIPE) flags |= kWritable;  // the child reads, we write
   int r = sys::set_nonblock(fds[0], true);  // the loop never blocks on it
+  if (r == 0) r = stream_open(c->data.stream, fds[0], flags);
   if (r < 0) return r;
-  (void)flags;
-  return UV_ENOSYS;
   fds[0] = -1;  // the stream owns it: uv_close() closes it
   return 0;
 }

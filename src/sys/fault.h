@@ -25,7 +25,7 @@ enum class Call : std::uint8_t {
   accept4, bind, close, connect, dup, dup2, epoll_create1, epoll_ctl, epoll_wait, eventfd, execve,
   fcntl, fork, fstat, getpeername, getsockname, getsockopt, ioctl, kill, listen, open, pipe2,
   read, readv, recvmsg, sendmsg, setsockopt, shutdown, socket, socketpair, unlink, waitpid, write,
-  writev, chmod, setsid, chdir, sigaction, sigprocmask, setuid, setgid, setgroups, readlink,
+  writev, chmod, setsid, chdir, sigaction, sigprocmask, setuid, setgid, setgroups, readlink, stat,
   count_  ///< number of enumerators; not a syscall
 };
 

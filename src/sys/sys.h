@@ -87,6 +87,11 @@ inline int fstat(int fd, struct stat* st) noexcept {
   UVREF_SYS_FAULT(fstat);
   return detail::result(::fstat(fd, st));
 }
+/** stat(2): a path's inode (uv_pipe_chmod reads the socket file's mode). */
+inline int stat(const char* path, struct stat* st) noexcept {
+  UVREF_SYS_FAULT(stat);
+  return detail::result(::stat(path, st));
+}
 inline int open(const char* path, int flags, mode_t mode = 0) noexcept {
   UVREF_SYS_FAULT(open);
   return detail::result(::open(path, flags, mode));

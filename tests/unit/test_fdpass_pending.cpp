@@ -138,3 +138,25 @@ TEST_CASE("uv_pipe_pending_type: the type of the oldest pending descriptor", "[f
   CHECK(uv_pipe_pending_type(&p.pipe) == UV_UNKNOWN_HANDLE);
   CHECK(uv_pipe_pending_count(&p.pipe) == 1);
 }
+
+TEST_CASE("uvref_pipe_accept_fd: hands over the oldest pending descriptor", "[fdpass][accept-fd]") {
+  StandInPipe p(-1);
+  int fd = -1;
+  CHECK(uvref_pipe_accept_fd(&p.pipe, &fd) == UV_EAGAIN);
+  CHECK(uvref_pipe_accept_fd(&p.pipe, nullptr) == UV_EINVAL);
+  CHECK(uvref_pipe_accept_fd(nullptr, &fd) == UV_EINVAL);
+
+  Fd first(::eventfd(0, EFD_CLOEXEC)), second(::memfd_create("uvref-accept", MFD_CLOEXEC));
+  REQUIRE(queue_fd(p.stream(), ::fcntl(first, F_DUPFD_CLOEXEC, 0)) == 0);
+  REQUIRE(queue_fd(p.stream(), ::fcntl(second, F_DUPFD_CLOEXEC, 0)) == 0);
+  p.pipe.ipc = 0;
+  CHECK(uvref_pipe_accept_fd(&p.pipe, &fd) == UV_EINVAL);  // not an IPC pipe
+  p.pipe.ipc = 1;
+  REQUIRE(uvref_pipe_accept_fd(&p.pipe, &fd) == 0);
+  Fd a(fd);
+  CHECK(same_file(a, first));
+  REQUIRE(uvref_pipe_accept_fd(&p.pipe, &fd) == 0);
+  Fd b(fd);
+  CHECK(same_file(b, second));
+  CHECK(uv_pipe_pending_count(&p.pipe) == 0);
+}

@@ -57,7 +57,8 @@ T read_value(int fd) {
 int child_receive_one(int sock) {
   StandInPipe p(sock);
   char byte;
-  if (recv_with_fds(p.stream(), &byte, 1) != 1) return -1;
+  int cmsg_error;
+  if (recv_with_fds(p.stream(), &byte, 1, &cmsg_error) != 1 || cmsg_error != 0) return -1;
   return take_pending(p.stream());
 }
 
@@ -210,7 +211,8 @@ TEST_CASE("in flight: more descriptors than RLIMIT_NOFILE allows: UV_EMSGSIZE, n
     std::size_t before = uvref::debug::fd_table().size();
     StandInPipe p(sock);
     char byte;
-    if (recv_with_fds(p.stream(), &byte, 1) != UV_EMSGSIZE) return 4;
+    int cmsg_error = 0;
+    if (recv_with_fds(p.stream(), &byte, 1, &cmsg_error) != 1 || cmsg_error != UV_EMSGSIZE) return 4;
     if (static_cast<rlim_t>(uv_pipe_pending_count(&p.pipe)) != free_slots) return 5;
     close_pending(p.stream());
     if (uvref::debug::fd_table().size() != before) return 6;  // the kernel closed the rest

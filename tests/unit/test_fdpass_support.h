@@ -106,6 +106,18 @@ inline Received recv_fds(int sock, std::size_t max_bytes = 64) {
 /** Number of descriptors open in this process (/proc/self/fd, the listing's own excluded). */
 inline std::size_t open_fd_count() { return uvref::debug::fd_table().size(); }
 
+/** @p n duplicates of @p fd (close-on-exec), e.g. to send many references to one file. */
+inline std::vector<int> dups(int fd, int n) {
+  std::vector<int> v;
+  for (int i = 0; i < n; i++) v.push_back(::fcntl(fd, F_DUPFD_CLOEXEC, 0));
+  return v;
+}
+
+/** Closes every descriptor in @p v. */
+inline void close_all(const std::vector<int>& v) {
+  for (int fd : v) ::close(fd);
+}
+
 /** True if @p fd is open in this process. */
 inline bool is_open(int fd) { return ::fcntl(fd, F_GETFD) != -1; }
 

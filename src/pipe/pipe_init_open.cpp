@@ -1,0 +1,111 @@
+/**
+ * @file pipe_init_open.cpp
+ * @brief uv_pipe_t's life: init, adopting an existing descriptor, and close (which unlinks the bound path).
+ *
+ * uv_pipe_init() makes no syscall: a pipe handle gets its descriptor later,
+ * from uv_pipe_bind(), uv_pipe_connect(), uv_accept() or uv_pipe_open().
+ * `ipc` decides whether reads use recvmsg() and may carry descriptors.
+ *
+ * uv_pipe_open() adopts a descriptor the program already has: a pipe(2) end,
+ * a socket, stdin. What it checks and changes, in order:
+ *  - UV_EEXIST if this loop already watches that descriptor (two handles on
+ *    one fd would fight over one epoll registration);
+ *  - fcntl(F_GETFL): UV_EBADF for a closed descriptor; the access mode
+ *    decides readable (not O_WRONLY) and writable (not O_RDONLY);
+ *  - epoll must be able to wait on it. A regular file, a directory or
+ *    /dev/null cannot be polled (epoll_ctl says EPERM): libuv accepts them
+ *    and aborts at the first uv_read_start(); uvref answers UV_EINVAL here;
+ *  - fcntl(F_SETFL, O_NONBLOCK): the loop must never block in read().
+ *    The flag lives in the open file description, so it is shared with
+ *    every process that has the same file (a terminal's stdin, say).
+ *
+ * uv_close() of a pipe unlinks the bound path first and closes the socket
+ * second: the other order would let another process bind the same path in
+ * between, and then lose its file to our unlink.
+ *
+ * libuv: src/unix/pipe.c uv_pipe_init, uv_pipe_open, uv__pipe_close,
+ * uv_pipe_pending_instances; src/unix/core.c uv__fd_exists
+ *
+ * Page: \docpage{pipe-init-open}
+ */
+#include <fcntl.h>
+#include <sys/epoll.h>
+
+#include <cstdlib>
+
+#include "pipe/pipe.h"
+#include "stream/stream.h"
+#include "sys/sys.h"
+
+namespace uvref::detail {
+namespace {
+
+/** Does this loop already watch @p fd? libuv: uv__fd_exists */
+bool loop_watches(const uv_loop_t* loop, int fd) noexcept {
+  return static_cast<unsigned>(fd) < loop->nwatchers && loop->watchers[fd] != nullptr;
+}
+
+// [docs:can-poll]
+/** Asks epoll itself whether it can wait on @p fd: add it, then remove it again. */
+int can_poll(const uv_loop_t* loop, int fd) noexcept {
+  epoll_event e{};
+  int r = sys::epoll_ctl(loop->backend_fd, EPOLL_CTL_ADD, fd, &e);
+  if (r == -EEXIST) return 0;  // already in the set (stopped lazily, io_watcher.cpp): pollable
+  if (r == -EPERM) return UV_EINVAL;  // regular file, directory, /dev/null...
+  if (r < 0) return r;
+  sys::epoll_ctl(loop->backend_fd, EPOLL_CTL_DEL, fd, &e);
+  return 0;
+}
+// [/docs:can-poll]
+
+}  // namespace
+
+void pipe_close(uv_pipe_t* pipe) noexcept {
+  if (pipe->pipe_fname != nullptr) {
+    sys::unlink(pipe->pipe_fname);  // before close(): see the file comment
+    std::free(const_cast<char*>(pipe->pipe_fname));
+    pipe->pipe_fname = nullptr;
+  }
+  stream_close(reinterpret_cast<uv_stream_t*>(pipe));
+}
+
+}  // namespace uvref::detail
+
+using namespace uvref::detail;
+
+int uv_pipe_init(uv_loop_t* loop, uv_pipe_t* handle, int ipc) {
+  if (loop == nullptr || handle == nullptr) return UV_EINVAL;
+  stream_init(loop, reinterpret_cast<uv_stream_t*>(handle), UV_NAMED_PIPE);
+  handle->ipc = ipc;
+  handle->pipe_fname = nullptr;
+  return 0;
+}
+
+// [docs:pipe-open]
+int uv_pipe_open(uv_pipe_t* handle, uv_file fd) {
+  if (handle == nullptr || handle_is_closing(reinterpret_cast<uv_handle_t*>(handle))) return UV_EINVAL;
+  if (fd < 0) return UV_EBADF;
+  if (loop_watches(handle->loop, fd)) return UV_EEXIST;
+
+  int mode;
+  do {
+    mode = uvref::sys::fcntl(fd, F_GETFL);
+  } while (mode == -EINTR);
+  if (mode < 0) return mode;  // EBADF: not an open descriptor
+
+  int r = can_poll(handle->loop, fd);
+  if (r < 0) return r;
+  r = uvref::sys::set_nonblock(fd, true);
+  if (r < 0) return r;
+
+  unsigned flags = 0;
+  int access = mode & O_ACCMODE;
+  if (access != O_WRONLY) flags |= kReadable;
+  if (access != O_RDONLY) flags |= kWritable;
+  return stream_open(reinterpret_cast<uv_stream_t*>(handle), fd, flags);
+}
+// [/docs:pipe-open]
+
+void uv_pipe_pending_instances(uv_pipe_t* /*handle*/, int /*count*/) {
+  // Windows sizes its named-pipe server with this; a Unix socket needs nothing.
+}

@@ -1,0 +1,183 @@
+/**
+ * @file write_queue.cpp
+ * @brief Draining the write queue: writev() from the head, partial writes, completion in order.
+ *
+ * A stream's pending writes wait in `write_queue`, oldest first. Each poll
+ * wake-up with POLLOUT (or a call to uv_write() on an idle stream) runs
+ * stream_write(), which takes the head request and does one writev(2) of
+ * what is left of its buffers:
+ *
+ *  - everything written: the request moves to `write_completed_queue`, and
+ *    the next request is tried at once (at most 32 per wake-up);
+ *  - part written (the socket buffer filled up): the request's buffer
+ *    pointers advance past the bytes that went out, and the watcher waits
+ *    for POLLOUT, i.e. until the peer has read enough to make room;
+ *  - EAGAIN: nothing went out; wait for POLLOUT likewise;
+ *  - an error (EPIPE: the reader is gone): the request completes with it.
+ *
+ * Callbacks never run inside stream_write(). A finished request only moves
+ * to the completed queue, and io_feed() schedules the stream's watcher for
+ * the pending phase of the next loop iteration, where write_callbacks() runs
+ * them. That keeps two promises: a write callback never runs inside the
+ * uv_write() call that submitted it, and callbacks run in submission order.
+ *
+ * `write_queue_size` counts bytes submitted and not yet written. After an
+ * error it keeps counting the failed request's unwritten bytes until its
+ * callback runs: a non-zero size is how libuv tells a program to stop
+ * writing.
+ *
+ * SIGPIPE: writev() on a socket or pipe whose reader has gone raises SIGPIPE,
+ * which kills a program that has not ignored it, before EPIPE is ever seen.
+ * libuv (and uvref, here) leaves that to the program: ignore SIGPIPE (node
+ * does; uvref's tests do). Descriptor passing uses sendmsg(MSG_NOSIGNAL),
+ * which never raises it.
+ *
+ * libuv: src/unix/stream.c uv__write, uv__try_write, uv__write_req_update,
+ * uv__write_req_finish, uv__write_callbacks, uv__stream_flush_write_queue
+ *
+ * Page: \docpage{stream-write}
+ */
+#include <climits>
+#include <cstdlib>
+
+#include "fdpass/fdpass.h"
+#include "stream/stream.h"
+#include "sys/sys.h"
+
+namespace uvref::detail {
+namespace {
+
+constexpr int kWritesPerWakeup = 32;  // requests completed per wake-up before yielding
+constexpr unsigned kIovMax = IOV_MAX;  // writev() refuses more buffers than this (EINVAL)
+
+uv_write_t* write_of(uv__queue* q) noexcept { return entry<uv_write_t, offsetof(uv_write_t, queue)>(q); }
+
+/** Bytes of @p req not yet written. libuv: uv__write_req_size */
+std::size_t unwritten(const uv_write_t* req) noexcept {
+  return count_bufs(req->bufs + req->write_index, req->nbufs - req->write_index);
+}
+
+// [docs:write-advance]
+/**
+ * @p n bytes of @p req went out: move its buffer pointers past them.
+ * Returns true if the request is now fully written. libuv: uv__write_req_update
+ */
+bool advance(uv_stream_t* stream, uv_write_t* req, std::size_t n) noexcept {
+  stream->write_queue_size -= n;
+  uv_buf_t* buf = req->bufs + req->write_index;
+  uv_buf_t* end = req->bufs + req->nbufs;
+  while (buf != end && n >= buf->len) {  // whole buffers written (and empty ones skipped)
+    n -= buf->len;
+    ++buf;
+  }
+  if (buf != end) {  // a buffer written in part: start the next writev() inside it
+    buf->base += n;
+    buf->len -= n;
+  }
+  req->write_index = static_cast<unsigned int>(buf - req->bufs);
+  return buf == end;
+}
+// [/docs:write-advance]
+
+/** Moves @p req from the write queue to the completed queue. libuv: uv__write_req_finish */
+void finish(uv_write_t* req) noexcept {
+  uv_stream_t* stream = req->handle;
+  queue_remove(&req->queue);
+  if (req->error == 0) {
+    // Fully written: nothing left to count, so release the buffer array now.
+    if (req->bufs != req->bufsml) std::free(req->bufs);
+    req->bufs = nullptr;
+  }
+  queue_insert_tail(&stream->write_completed_queue, &req->queue);
+  io_feed(stream->loop, &stream->io_watcher);  // callbacks in the next pending phase
+}
+
+}  // namespace
+
+// [docs:write-bufs]
+ssize_t write_bufs(uv_stream_t* stream, const uv_buf_t* bufs, unsigned int nbufs, int send_fd) noexcept {
+  // uv_buf_t has struct iovec's layout on Unix (uv.h), so the array is passed as is.
+  const auto* iov = reinterpret_cast<const struct iovec*>(bufs);
+  int iovcnt = static_cast<int>(nbufs < kIovMax ? nbufs : kIovMax);
+  ssize_t n;
+  if (send_fd != -1) {
+    n = fdpass::send_with_fd(stream_fd(stream), iov, iovcnt, send_fd);  // sendmsg + SCM_RIGHTS, MSG_NOSIGNAL
+  } else {
+    do {
+      n = sys::writev(stream_fd(stream), iov, iovcnt);
+    } while (n == -EINTR);
+  }
+  if (n == -EAGAIN || n == -ENOBUFS) return UV_EAGAIN;  // socket buffer full: wait for POLLOUT
+  return n;
+}
+// [/docs:write-bufs]
+
+// [docs:write-loop]
+void stream_write(uv_stream_t* stream) noexcept {
+  int budget = kWritesPerWakeup;
+  while (!queue_empty(&stream->write_queue) && budget > 0) {
+    uv_write_t* req = write_of(queue_head(&stream->write_queue));
+
+    ssize_t n;
+    if (req->send_handle != nullptr && handle_is_closing(reinterpret_cast<uv_handle_t*>(req->send_handle)))
+      n = UV_EBADF;  // the handle to send was closed while the request waited: its fd may be reused
+    else
+      n = write_bufs(stream, req->bufs + req->write_index, req->nbufs - req->write_index, req->send_fd);
+
+    if (n >= 0) {
+      // Whatever the count, a descriptor attached to this sendmsg() has
+      // travelled: never attach it again to the rest of a partial write.
+      req->send_fd = -1;
+      req->send_handle = nullptr;
+      if (advance(stream, req, static_cast<std::size_t>(n))) {
+        finish(req);
+        --budget;
+        continue;  // try the next request now
+      }
+    } else if (n != UV_EAGAIN) {
+      req->error = static_cast<int>(n);  // EPIPE, ECONNRESET...: report it in the callback
+      finish(req);
+      io_stop(stream->loop, &stream->io_watcher, kPollOut);
+      return;
+    }
+
+    // Partial write or EAGAIN: the socket buffer is full.
+    if (stream->flags & kBlockingWrites) continue;  // a blocking descriptor: just write again
+    io_start(stream->loop, &stream->io_watcher, kPollOut);  // wait for room
+    return;
+  }
+  // Budget spent with requests left: finish() has queued the watcher for the
+  // pending phase, which comes back here after the other phases had a turn.
+}
+// [/docs:write-loop]
+
+// [docs:write-callbacks]
+void write_callbacks(uv_stream_t* stream) noexcept {
+  if (queue_empty(&stream->write_completed_queue)) return;
+  // Detach the list first: a callback may submit new writes (and complete them).
+  uv__queue done;
+  queue_move(&stream->write_completed_queue, &done);
+  while (!queue_empty(&done)) {
+    uv_write_t* req = write_of(queue_head(&done));
+    queue_remove(&req->queue);
+    req_unregister(stream->loop);
+    if (req->bufs != nullptr) {  // failed or cancelled: its unwritten bytes leave the count now
+      stream->write_queue_size -= unwritten(req);
+      if (req->bufs != req->bufsml) std::free(req->bufs);
+      req->bufs = nullptr;
+    }
+    if (req->cb) req->cb(req, req->error);
+  }
+}
+// [/docs:write-callbacks]
+
+void flush_write_queue(uv_stream_t* stream, int error) noexcept {
+  while (!queue_empty(&stream->write_queue)) {
+    uv_write_t* req = write_of(queue_head(&stream->write_queue));
+    queue_remove(&req->queue);
+    req->error = error;
+    queue_insert_tail(&stream->write_completed_queue, &req->queue);
+  }
+}
+
+}  // namespace uvref::detail

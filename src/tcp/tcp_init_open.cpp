@@ -1,0 +1,80 @@
+/**
+ * @file tcp_init_open.cpp
+ * @brief uv_tcp_t: the same stream machinery as a pipe, over an AF_INET socket created when first needed.
+ *
+ * A TCP handle is a stream like a pipe: the read path, the write queue,
+ * shutdown and accept are the ones in src/stream/. What differs is the
+ * socket and its address. uv_tcp_init() makes no syscall; the socket is
+ * created by the first call that knows the address family (bind, connect,
+ * listen), or adopted with uv_tcp_open().
+ *
+ * TCP_NODELAY turns off Nagle's algorithm (small writes are sent at once
+ * instead of being held back to coalesce). uv_tcp_nodelay() before the
+ * socket exists is remembered (kTcpNodelay) and applied by stream_open().
+ *
+ * Contrast with AF_UNIX: a TCP connect() is really asynchronous (EINPROGRESS,
+ * then POLLOUT after the handshake), addresses are IP:port pairs, and a
+ * closed listening port can be reused at once only with SO_REUSEADDR.
+ *
+ * libuv: src/unix/tcp.c uv_tcp_init, uv_tcp_open, uv_tcp_nodelay, new_socket,
+ * maybe_new_socket
+ *
+ * Page: \docpage{tcp}
+ */
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include "stream/stream.h"
+#include "sys/sys.h"
+#include "tcp/tcp.h"
+
+namespace uvref::detail {
+
+// [docs:tcp-socket]
+int tcp_ensure_socket(uv_tcp_t* tcp, int domain, unsigned flags) noexcept {
+  auto* stream = reinterpret_cast<uv_stream_t*>(tcp);
+  if (stream_fd(stream) != -1) {
+    tcp->flags |= flags;
+    return 0;
+  }
+  int fd = sys::socket(domain, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return fd;
+  int r = stream_open(stream, fd, flags);
+  if (r < 0) sys::close_fd(fd);
+  return r;
+}
+// [/docs:tcp-socket]
+
+}  // namespace uvref::detail
+
+using namespace uvref::detail;
+
+int uv_tcp_init(uv_loop_t* loop, uv_tcp_t* handle) {
+  if (loop == nullptr || handle == nullptr) return UV_EINVAL;
+  stream_init(loop, reinterpret_cast<uv_stream_t*>(handle), UV_TCP);
+  return 0;
+}
+
+int uv_tcp_open(uv_tcp_t* handle, uv_os_sock_t sock) {
+  if (handle == nullptr || handle_is_closing(reinterpret_cast<uv_handle_t*>(handle))) return UV_EINVAL;
+  if (sock < 0) return UV_EBADF;
+  const uv_loop_t* loop = handle->loop;
+  if (static_cast<unsigned>(sock) < loop->nwatchers && loop->watchers[sock] != nullptr) return UV_EEXIST;
+  int r = uvref::sys::set_nonblock(sock, true);
+  if (r < 0) return r;
+  return stream_open(reinterpret_cast<uv_stream_t*>(handle), sock, kReadable | kWritable);
+}
+
+int uv_tcp_nodelay(uv_tcp_t* handle, int enable) {
+  int fd = stream_fd(reinterpret_cast<uv_stream_t*>(handle));
+  if (fd != -1) {
+    int on = enable ? 1 : 0;
+    int r = uvref::sys::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+    if (r < 0) return r;
+  }
+  if (enable)
+    handle->flags |= kTcpNodelay;
+  else
+    handle->flags &= ~kTcpNodelay;
+  return 0;
+}
