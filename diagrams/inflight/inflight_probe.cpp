@@ -143,7 +143,9 @@ bool read_all(int fd, void* p, std::size_t n) { return ::read(fd, p, n) == stati
       if (::ioctl(sock, SIOCINQ, &value) != 0) value = -errno;
     } else if (c == 'r') {
       char byte;
-      value = fdpass::recv_with_fds(stream, &byte, 1) == 1 ? fdpass::take_pending(stream) : -1;
+      int cmsg_error = 0;
+      bool got = fdpass::recv_with_fds(stream, &byte, 1, &cmsg_error) == 1 && cmsg_error == 0;
+      value = got ? fdpass::take_pending(stream) : -1;
     } else {
       break;
     }
