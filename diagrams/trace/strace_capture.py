@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Runs a program under strace at build time and writes a normalised trace.
 
-    strace_capture.py --trace OUT.strace [--stdout OUT.txt] -- PROGRAM [ARGS...]
+    strace_capture.py --trace OUT.strace [--stdout OUT.txt] [--syscalls LIST]
+                      [--start-at NAME] [--require NAME] -- PROGRAM [ARGS...]
 
 The docs show these files instead of hand-typed listings, so what a page
 claims about system calls is what the current code did during this build.
@@ -14,9 +15,14 @@ as in a freshly started program.
 Normalisation, each step visible to a reader of the page:
   * the "PID  " prefix of strace -f is removed (the program has one thread
     while it makes these calls; a line from another thread fails the capture);
+  * with --start-at NAME, every line before the first NAME() call is dropped
+    (the dynamic loader's calls, before main() reaches the library);
   * a close() of a descriptor that no traced call created is dropped: those
     are the program's own (the tour reads /proc/self/fd, whose opendir() is
-    not in the traced set), not the library's;
+    not in the traced set) or the loader's, not the library's;
+  * stack and heap addresses (hexadecimal, 9 digits or more: the pointer
+    epoll_ctl(EPOLL_CTL_DEL) is given, say) become "<addr>": they change with
+    every run (ASLR), the descriptor numbers and payloads do not;
   * strace's "+++ exited with 0 +++" line is dropped.
 
 A trace that cannot be taken (strace missing, ptrace not permitted in this
@@ -32,7 +38,11 @@ import tempfile
 
 TRACED = "pipe2,eventfd2,epoll_create1,epoll_ctl,close"
 LINE = re.compile(r"^(\d+)\s+(.*)$")
-CALL = re.compile(r"^(\w+)\((.*)\)\s+=\s+(-?\d+)(.*)$")
+CALL = re.compile(r"^(\w+)\((.*)\)\s+=\s+(-?\d+|0x[0-9a-f]+)(.*)$")
+ADDRESS = re.compile(r"\b0x[0-9a-f]{9,}\b")
+# Calls whose result is a new descriptor (the set grows with what is traced).
+RETURNS_FD = {"eventfd2", "epoll_create1", "socket", "accept", "accept4", "open", "openat",
+              "dup", "dup2", "dup3"}
 
 
 def fail(msg: str) -> None:
@@ -43,8 +53,9 @@ def fail(msg: str) -> None:
     sys.exit(1)
 
 
-def normalise(raw: str):
+def normalise(raw: str, start_at: str = ""):
     out, pids, created = [], set(), set()
+    started = not start_at
     for line in raw.splitlines():
         m = LINE.match(line)
         if not m:
@@ -60,16 +71,28 @@ def normalise(raw: str):
         if not c:
             fail(f"cannot parse strace line: {rest!r}")
         name, args, ret, _ = c.groups()
+        if not started:
+            if name != start_at:
+                continue
+            started = True
+        ret = int(ret, 0)
         if name == "close":
             fd = int(args)
             if fd not in created:
                 continue
             created.discard(fd)
-        elif name == "pipe2" and int(ret) == 0:
-            created.update(int(x) for x in re.match(r"\[(\d+),\s*(\d+)\]", args).groups())
-        elif name in ("eventfd2", "epoll_create1") and int(ret) >= 0:
-            created.add(int(ret))
-        out.append(rest)
+        elif name in ("pipe2", "socketpair") and ret == 0:
+            created.update(int(x) for x in re.search(r"\[(\d+),\s*(\d+)\]", args).groups())
+        elif name in RETURNS_FD and ret >= 0:
+            created.add(ret)
+        elif name == "fcntl" and re.match(r"^\d+, F_DUPFD", args) and ret >= 0:
+            created.add(ret)
+        elif name == "recvmsg" and ret >= 0:
+            for fds in re.findall(r"cmsg_type=SCM_RIGHTS, cmsg_data=\[([\d, ]+)\]", args):
+                created.update(int(x) for x in fds.split(","))
+        out.append(ADDRESS.sub("<addr>", rest))
+    if not started:
+        fail(f"no {start_at}() call in the trace")
     return out
 
 
@@ -78,6 +101,10 @@ def main() -> int:
     ap.add_argument("--trace", required=True, help="where to write the normalised trace")
     ap.add_argument("--stdout", help="where to write the program's standard output")
     ap.add_argument("--strace", default="strace")
+    ap.add_argument("--syscalls", default=TRACED, help=f"what to trace (default {TRACED})")
+    ap.add_argument("--start-at", default="", help="drop the lines before the first call of this")
+    ap.add_argument("--require", default="epoll_create1",
+                    help="a call the trace must contain, or the capture fails")
     ap.add_argument("program", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     cmd = a.program[1:] if a.program[:1] == ["--"] else a.program
@@ -88,7 +115,7 @@ def main() -> int:
         raw_path = os.path.join(tmp, "raw.strace")
         try:
             # close_fds (the default) leaves the child only 0, 1 and 2.
-            proc = subprocess.run([a.strace, "-f", "-e", f"trace={TRACED}", "-o", raw_path] + cmd,
+            proc = subprocess.run([a.strace, "-f", "-e", f"trace={a.syscalls}", "-o", raw_path] + cmd,
                                   stdin=subprocess.DEVNULL, capture_output=True, text=True,
                                   close_fds=True, timeout=60)
         except FileNotFoundError:
@@ -103,9 +130,9 @@ def main() -> int:
         except OSError as e:
             fail(f"strace wrote no trace ({e.strerror}); strace said: {proc.stderr.strip()}")
 
-    lines = normalise(raw)
-    if not any(line.startswith("epoll_create1(") for line in lines):
-        fail(f"the trace of '{' '.join(cmd)}' has no epoll_create1 call; strace said: "
+    lines = normalise(raw, a.start_at)
+    if not any(line.startswith(a.require + "(") for line in lines):
+        fail(f"the trace of '{' '.join(cmd)}' has no {a.require} call; strace said: "
              f"{proc.stderr.strip() or '(nothing)'}")
     with open(a.trace + ".tmp", "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
