@@ -9,6 +9,7 @@ The docs page shows EXPECTED.txt itself, so what the page says GDB prints is
 what this test checks GDB prints.
 """
 import difflib
+import os
 import re
 import subprocess
 import sys
@@ -44,8 +45,12 @@ def main() -> int:
     update = "--update" in sys.argv[4:]
     # close_fds (the default) gives GDB and the program a clean descriptor table,
     # so descriptor numbers start at 3 wherever the test runs.
+    # GDB runs from the repository root, as a reader would, so that scripts can
+    # `source walkthroughs/gdb/uvref_gdb.py`.
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     run = subprocess.run(
-        ["gdb", "-q", "-batch", "-nx", "-x", script, program],
+        ["gdb", "-q", "-batch", "-nx", "-x", os.path.abspath(script), os.path.abspath(program)],
+        cwd=root,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         text=True, timeout=120)
     got = normalise(run.stdout)

@@ -22,7 +22,25 @@ suffix, e.g. tour.out). With two names the traces are shown side by side
 (one above the other on a narrow screen), the lines that have no match in the
 other trace are highlighted, and a sentence computed from the two files says
 whether they are identical.
+
+{unit-trace}: the part of a build-time trace that belongs to one unit:
+
+    ```{unit-trace} streams-probe socket bind listen
+    :part: pipe-bind listen
+    :from: recvmsg
+    :process: child
+    ```
+
+reads `<uvref_diagram_dir>/CAPTURE.strace` and keeps the calls named after
+the capture (all calls if none is named), only in the parts named by :part:
+(a probe program labels its parts with "## NAME" lines, see
+diagrams/trace/streams_probe.c), only from the first call named by :from:
+on, only the traced program's own calls or only its children's (:process:
+parent or child; a child's lines are prefixed "[child]"). Lines left out are shown as one "..." line, so the reader sees where the
+excerpt skips. An excerpt that keeps nothing is an error: a page never shows
+an empty trace because the code or the capture changed.
 """
+import re
 import difflib
 import os
 from typing import List
@@ -137,9 +155,65 @@ class UvrefTrace(SphinxDirective):
         return [pair, para]
 
 
+CAPTURES = {"fdpass-tour": "uvref-fdpass-tour (walkthroughs/fdpass/fdpass_tour.c)",
+            "streams-probe": "streams_probe (diagrams/trace/streams_probe.c)"}
+STRACE_CALL = re.compile(r"^((?:  \[child\] )*)(\w+)\(")
+
+
+class UnitTrace(UvrefTrace):
+    required_arguments = 1
+    optional_arguments = 30
+    option_spec = {"part": directives.unchanged, "from": directives.unchanged,
+                   "process": lambda a: directives.choice(a, ("parent", "child")),
+                   "title": directives.unchanged, "name": directives.unchanged}
+
+    def run(self) -> List[nodes.Node]:
+        capture, calls = self.arguments[0], set(self.arguments[1:])
+        parts = set(self.options.get("part", "").split())
+        start = self.options.get("from", "").strip()
+        kept, skipped, section, started = [], False, "", not start
+        seen_parts = set()
+        for line in self._read(capture):
+            if line.startswith("## "):
+                section = line[3:].strip()
+                seen_parts.add(section)
+                continue
+            m = STRACE_CALL.match(line)
+            name = m.group(2) if m else ""
+            if not started and name == start:
+                started = True
+            who = "child" if m and m.group(1) else "parent"
+            keep = (started and (not parts or section in parts)
+                    and (not calls or name in calls)
+                    and self.options.get("process", who) == who)
+            if keep:
+                if skipped and kept:
+                    kept.append("...")
+                kept.append(line)
+                skipped = False
+            else:
+                skipped = True
+        missing = parts - seen_parts
+        if missing:
+            raise self.error(f"unit-trace: {capture} has no part {' '.join(sorted(missing))}")
+        if not kept:
+            raise self.error(f"unit-trace: nothing in {capture} matches "
+                             f"(calls {' '.join(sorted(calls)) or 'any'}, parts "
+                             f"{' '.join(sorted(parts)) or 'any'}, from {start or 'the start'})")
+        what = CAPTURES.get(capture, capture)
+        title = self.options.get("title") or (
+            f"strace of {what}, captured while this site was built"
+            + (f"; part {', '.join(sorted(parts))}" if parts else "")
+            + (f"; only {', '.join(sorted(calls))}" if calls else ""))
+        block = self._block(kept, title, [])
+        self.add_name(block)
+        return [block]
+
+
 def setup(app: Sphinx):
     add_config(app, "uvref_diagram_dir", "", "env")
     app.add_directive("uvref-diagram", UvrefDiagram)
     app.add_directive("uvref-trace", UvrefTrace)
+    app.add_directive("unit-trace", UnitTrace)
     return {"version": "1", "env_version": env_version(),
             "parallel_read_safe": True, "parallel_write_safe": True}

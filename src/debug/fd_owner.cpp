@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "core/internal.h"
+#include "fdpass/steps.h"
 #include "loop_init/stages.h"
 
 namespace uvref::debug {
@@ -26,10 +27,18 @@ std::string fd_owner(const uv_loop_t* loop, int fd) {
   for (const uv__queue* q = loop->handle_queue.next; q != &loop->handle_queue; q = q->next) {
     auto* h = detail::entry<uv_handle_t, offsetof(uv_handle_t, handle_queue)>(const_cast<uv__queue*>(q));
     if (h->type != UV_NAMED_PIPE && h->type != UV_TCP) continue;
-    if (reinterpret_cast<const uv_stream_t*>(h)->io_watcher.fd != fd) continue;
-    char buf[96];
-    std::snprintf(buf, sizeof buf, "%s handle %p io_watcher.fd", uv_handle_type_name(h->type),
-                  static_cast<const void*>(h));
+    auto* s = reinterpret_cast<const uv_stream_t*>(h);
+    const char* field = nullptr;
+    if (s->io_watcher.fd == fd) field = "io_watcher.fd";
+    if (s->accepted_fd == fd) field = "accepted_fd (received or accepted, waiting for uv_accept)";
+    if (const uv__queued_fds* q = s->queued_fds) {
+      for (unsigned i = q->head; field == nullptr && i < q->tail; ++i)
+        if (q->fds[i] == fd) field = "queued_fds (received, waiting for uv_accept)";
+    }
+    if (field == nullptr) continue;
+    char buf[128];
+    std::snprintf(buf, sizeof buf, "%s handle %p %s", uv_handle_type_name(h->type),
+                  static_cast<const void*>(h), field);
     return buf;
   }
   return "";

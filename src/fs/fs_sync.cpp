@@ -26,7 +26,7 @@
  *
  * libuv: src/unix/fs.c uv_fs_open, uv_fs_close, uv_fs_unlink, uv_fs_req_cleanup, uv__fs_work
  *
- * Page: \docpage{api-fs}
+ * Page: \docpage{process-misc}
  */
 #include "sys/sys.h"
 #include "uv.h"

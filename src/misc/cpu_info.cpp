@@ -17,7 +17,7 @@
  *
  * libuv: src/unix/linux-core.c uv_cpu_info, read_models, read_times, read_cpufreq
  *
- * Page: \docpage{api-misc}
+ * Page: \docpage{process-misc}
  */
 #include <unistd.h>
 

@@ -16,7 +16,7 @@
  *
  * libuv: src/unix/procfs-exepath.c uv_exepath
  *
- * Page: \docpage{api-misc}
+ * Page: \docpage{process-misc}
  */
 #include <climits>
 #include <cstring>

@@ -7,7 +7,7 @@
  *
  * libuv: src/unix/core.c uv_os_getpid
  *
- * Page: \docpage{api-misc}
+ * Page: \docpage{process-misc}
  */
 #include "sys/sys.h"
 #include "uv.h"

@@ -8,7 +8,7 @@
  *
  * libuv: src/unix/process.c uv_kill
  *
- * Page: \docpage{api-misc}
+ * Page: \docpage{process-misc}
  */
 #include "sys/sys.h"
 #include "uv.h"

@@ -54,4 +54,12 @@ void pipe_close(uv_pipe_t* pipe) noexcept;
 /** socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC). libuv: uv__socket */
 int pipe_socket() noexcept;
 
+/**
+ * The common tail of uv_pipe() and uv_socketpair(): @p made is a new pair,
+ * created non-blocking only if both ends asked for it (one syscall); here the
+ * one end that asked alone gets O_NONBLOCK. On success the pair goes to
+ * @p out; on failure both ends are closed, so the caller never half-owns a pair.
+ */
+int pipe_pair_finish(int made[2], int flags0, int flags1, int out[2]) noexcept;
+
 }  // namespace uvref::detail

@@ -20,8 +20,8 @@
  *    carrying descriptors, not a server).
  *
  * An abstract name (leading NUL, uv_pipe_bind2 with its length) creates no
- * file and needs no unlink. An empty name autobinds: the kernel picks a
- * unique abstract name, which uv_pipe_getsockname() reports.
+ * file and needs no unlink. An empty name binds the abstract name made of
+ * 108 NUL bytes, as libuv 1.44 does (one such socket per network namespace).
  *
  * libuv: src/unix/pipe.c uv_pipe_bind, uv_pipe_bind2, uv__pipe_listen, uv_pipe_chmod
  *

@@ -56,8 +56,11 @@ int pipe_make_address(const char* name, std::size_t namelen, PipeAddress* out) n
     if (namelen >= kSunPathSize) return UV_ENAMETOOLONG;  // no room for the NUL
   }
   std::memcpy(out->sa.sun_path, name, namelen);
-  // An abstract name's length is the address length; a path ends at its NUL.
-  out->len = kPathOffset + static_cast<socklen_t>(namelen) + (abstract || namelen == 0 ? 0 : 1);
+  // An abstract name's length is the address length: every byte counts. A
+  // path ends at its NUL, so the whole zero-filled struct can be passed, as
+  // libuv 1.44 does (strace shows the same 110). The empty name is then 108
+  // NULs: an abstract name, as in libuv 1.44.
+  out->len = abstract ? kPathOffset + static_cast<socklen_t>(namelen) : sizeof out->sa;
   return 0;
 }
 // [/docs:make-address]

@@ -24,6 +24,7 @@
  */
 #include <sys/socket.h>
 
+#include "pipe/pipe.h"
 #include "sys/sys.h"
 #include "uv.h"
 
@@ -36,17 +37,6 @@ int uv_socketpair(int type, int protocol, uv_os_sock_t fds[2], int flags0, int f
   int r = sys::socketpair(AF_UNIX, type | SOCK_CLOEXEC | (both_nonblocking ? SOCK_NONBLOCK : 0),
                           protocol, temp);
   if (r < 0) return r;
-  if (!both_nonblocking) {
-    if (flags0 & UV_NONBLOCK_PIPE) r = sys::set_nonblock(temp[0], true);
-    if (r == 0 && (flags1 & UV_NONBLOCK_PIPE)) r = sys::set_nonblock(temp[1], true);
-    if (r < 0) {
-      sys::close_fd(temp[0]);
-      sys::close_fd(temp[1]);
-      return r;
-    }
-  }
-  fds[0] = temp[0];
-  fds[1] = temp[1];
-  return 0;
+  return uvref::detail::pipe_pair_finish(temp, flags0, flags1, fds);
 }
 // [/docs:uv-socketpair]

@@ -24,6 +24,7 @@
  */
 #include <fcntl.h>
 
+#include "pipe/pipe.h"
 #include "sys/sys.h"
 #include "uv.h"
 
@@ -35,17 +36,6 @@ int uv_pipe(uv_file fds[2], int read_flags, int write_flags) {
   int temp[2];
   int r = sys::pipe2(temp, O_CLOEXEC | (both_nonblocking ? O_NONBLOCK : 0));
   if (r < 0) return r;
-  if (!both_nonblocking) {
-    if (read_flags & UV_NONBLOCK_PIPE) r = sys::set_nonblock(temp[0], true);
-    if (r == 0 && (write_flags & UV_NONBLOCK_PIPE)) r = sys::set_nonblock(temp[1], true);
-    if (r < 0) {
-      sys::close_fd(temp[0]);
-      sys::close_fd(temp[1]);
-      return r;
-    }
-  }
-  fds[0] = temp[0];
-  fds[1] = temp[1];
-  return 0;
+  return uvref::detail::pipe_pair_finish(temp, read_flags, write_flags, fds);
 }
 // [/docs:uv-pipe]

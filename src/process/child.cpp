@@ -30,7 +30,7 @@
  *
  * libuv: src/unix/process.c uv__process_child_init, uv__write_errno
  *
- * Page: \docpage{api-process}
+ * Page: \docpage{process-child}
  */
 #include "process/process.h"
 #include "sys/sys.h"

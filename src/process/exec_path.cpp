@@ -25,7 +25,7 @@
  * libuv: src/unix/process.c uv__process_child_init (the execvp call);
  * glibc: posix/execvpe.c
  *
- * Page: \docpage{api-process}
+ * Page: \docpage{process-exec-path}
  */
 #include <cerrno>
 #include <cstdlib>

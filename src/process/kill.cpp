@@ -11,7 +11,7 @@
  *
  * libuv: src/unix/process.c uv_process_kill; src/uv-common.c uv_process_get_pid
  *
- * Page: \docpage{api-process}
+ * Page: \docpage{process-spawn}
  */
 #include "uv.h"
 

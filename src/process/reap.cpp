@@ -26,7 +26,7 @@
  *
  * libuv: src/unix/process.c uv__chld, uv__process_close
  *
- * Page: \docpage{api-process}
+ * Page: \docpage{process-reap}
  */
 #include "core/internal.h"
 #include "process/process.h"

@@ -33,7 +33,7 @@
  *
  * libuv: src/unix/process.c uv_spawn, uv__spawn_and_init_child
  *
- * Page: \docpage{api-process}
+ * Page: \docpage{process-spawn}
  */
 #include <new>
 

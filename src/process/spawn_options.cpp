@@ -16,7 +16,7 @@
  *
  * libuv: src/unix/process.c uv_spawn (the asserts at its top)
  *
- * Page: \docpage{api-process}
+ * Page: \docpage{process-spawn}
  */
 #include "process/process.h"
 

@@ -27,7 +27,7 @@
  * libuv: src/unix/process.c uv__process_init_stdio, uv__process_open_stream,
  * uv__process_close_stream
  *
- * Page: \docpage{api-process}
+ * Page: \docpage{process-stdio}
  */
 #include "core/internal.h"
 #include "process/process.h"

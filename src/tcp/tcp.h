@@ -13,6 +13,8 @@
  */
 #pragma once
 
+#include <netinet/in.h>
+
 #include "uv.h"
 
 namespace uvref::detail {
@@ -23,6 +25,13 @@ namespace uvref::detail {
  * @p flags to the handle either way. libuv: maybe_new_socket, new_socket
  */
 int tcp_ensure_socket(uv_tcp_t* tcp, int domain, unsigned flags) noexcept;
+
+/** The length of an AF_INET or AF_INET6 address, or 0 for any other family (the caller's UV_EINVAL). */
+inline socklen_t tcp_addrlen(const struct sockaddr* addr) noexcept {
+  if (addr->sa_family == AF_INET) return sizeof(sockaddr_in);
+  if (addr->sa_family == AF_INET6) return sizeof(sockaddr_in6);
+  return 0;
+}
 
 /** The TCP part of uv_listen(): a bind error kept from uv_tcp_bind, else listen(2). libuv: uv__tcp_listen */
 int tcp_listen(uv_tcp_t* tcp, int backlog) noexcept;

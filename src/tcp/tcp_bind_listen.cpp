@@ -43,13 +43,8 @@ namespace sys = uvref::sys;
 // [docs:tcp-bind]
 int uv_tcp_bind(uv_tcp_t* handle, const struct sockaddr* addr, unsigned int flags) {
   if (handle == nullptr || addr == nullptr || handle->type != UV_TCP) return UV_EINVAL;
-  socklen_t addrlen;
-  if (addr->sa_family == AF_INET)
-    addrlen = sizeof(sockaddr_in);
-  else if (addr->sa_family == AF_INET6)
-    addrlen = sizeof(sockaddr_in6);
-  else
-    return UV_EINVAL;
+  socklen_t addrlen = tcp_addrlen(addr);
+  if (addrlen == 0) return UV_EINVAL;  // neither IPv4 nor IPv6
   if ((flags & UV_TCP_IPV6ONLY) && addr->sa_family != AF_INET6) return UV_EINVAL;
 
   int r = tcp_ensure_socket(handle, addr->sa_family, 0);

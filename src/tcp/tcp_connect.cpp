@@ -26,13 +26,8 @@ using namespace uvref::detail;
 int uv_tcp_connect(uv_connect_t* req, uv_tcp_t* handle, const struct sockaddr* addr, uv_connect_cb cb) {
   if (req == nullptr || handle == nullptr || addr == nullptr || handle->type != UV_TCP) return UV_EINVAL;
   if (handle_is_closing(reinterpret_cast<uv_handle_t*>(handle))) return UV_EINVAL;
-  socklen_t addrlen;
-  if (addr->sa_family == AF_INET)
-    addrlen = sizeof(sockaddr_in);
-  else if (addr->sa_family == AF_INET6)
-    addrlen = sizeof(sockaddr_in6);
-  else
-    return UV_EINVAL;
+  socklen_t addrlen = tcp_addrlen(addr);
+  if (addrlen == 0) return UV_EINVAL;  // neither IPv4 nor IPv6
   auto* stream = reinterpret_cast<uv_stream_t*>(handle);
   if (stream->connect_req != nullptr) return UV_EALREADY;
 

@@ -6,28 +6,8 @@ set print pretty on
 set filename-display basename
 set confirm off
 
-# A small helper: list the inferior's descriptors beyond stdio, as the kernel shows them.
-python
-import os
-class ShowFds(gdb.Command):
-    """show-fds: the inferior's descriptors above 2 with their /proc targets."""
-    def __init__(self):
-        super().__init__("show-fds", gdb.COMMAND_USER)
-    def invoke(self, arg, from_tty):
-        pid = gdb.selected_inferior().pid
-        base = "/proc/%d/fd" % pid
-        for name in sorted(os.listdir(base), key=int):
-            fd = int(name)
-            if fd <= 2:
-                continue
-            target = os.readlink("%s/%s" % (base, name))
-            # inode numbers differ from run to run: keep the kind only
-            kind = target.split(":[")[0] if target.startswith(("pipe:", "socket:")) else target
-            if kind.startswith("/"):
-                continue  # files the shell or ctest left open: not ours
-            print("  fd %d -> %s" % (fd, kind))
-ShowFds()
-end
+# show-fds lists the program's descriptors as the kernel names them (run GDB from the repository root).
+source walkthroughs/gdb/uvref_gdb.py
 
 break uvref::detail::loop_init_stages
 run > /dev/null
