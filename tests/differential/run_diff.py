@@ -12,7 +12,12 @@ legitimate differences vanish:
   inode numbers       pipe:[N] / socket:[N] become pipe:[#k] / socket:[#k] in
                       program output, and pipe:[#] / socket:[#] in strace;
   addresses, pids     0x... and pid:N are blanked;
-  temporary paths     the per-run directory ($DIFF_TMPDIR) becomes $TMP.
+  temporary paths     the per-run directory ($DIFF_TMPDIR) becomes $TMP;
+  the program itself  its path and argv[0] in strace's execve line become
+                      $PROG; every execve's environment size becomes /* # vars */;
+  child pids          in strace's wait4/kill/... lines, the pids of traced
+                      processes become pid#k, by first appearance;
+  ephemeral ports     strace's sin_port=htons(N), N > 0, becomes htons(#).
 
 Then the libuv report, with the program's declared differences applied
 (<name>.diff-expected), must equal the uvref report line for line. A declared
@@ -140,14 +145,36 @@ def parse_strace_file(path):
     return calls
 
 
-def normalise_syscalls(lines, tmpdir):
+# Syscalls whose arguments or result name a process: their pids are relabelled.
+PID_CALLS = ("wait4", "waitid", "kill", "tgkill", "clone", "clone3", "fork", "vfork")
+
+
+def normalise_syscalls(lines, tmpdir, program=None, pids=None):
     """Descriptors are renumbered; inode numbers are dropped altogether: one
     socket more or less on one side would shift every later inode label, and
-    the descriptor number already says which object a line is about."""
+    the descriptor number already says which object a line is about. The
+    traced program's own path (it differs between the two binaries) becomes
+    $PROG; in PID_CALLS lines, the pids of traced processes (a Renumber shared
+    by all of one run's processes, keyed by the pids from strace's file
+    names) become pid#k."""
     fds = Renumber("fd#")
     out = []
     for line in lines:
+        if program and line.startswith('execve("%s"' % program):
+            # argv[0] is the same path, possibly cut short by strace ("...").
+            line = line.replace(program, "$PROG")
+            line = re.sub(r'\["[^"]*"(\.\.\.)?', '["$PROG"', line, count=1)
+        if line.startswith("execve("):
+            # The environment (inherited by children) depends on who runs the test.
+            line = re.sub(r"/\* \d+ vars \*/", "/* # vars */", line)
+        if pids is not None and line.split("(", 1)[0] in PID_CALLS:
+            line = re.sub(r"\b(\d+)\b", lambda m: pids(m.group(1)) if m.group(1) in pids.known else m.group(1),
+                          line)
         line = normalise_common(line, tmpdir)
+        # Ephemeral TCP/UDP ports (port 0 asked for "any"; stays visible).
+        line = re.sub(r"sin_port=htons\([1-9]\d*\)", "sin_port=htons(#)", line)
+        # A sockaddr_in cut short by a small buffer shows its port bytes raw.
+        line = re.sub(r'(sa_family=AF_INET, sa_data=)"[^"]*"', r'\1"#"', line)
         raw_fds = set()
 
         def fd_repl(m):
@@ -186,11 +213,13 @@ def run_strace(binary, args, trace, tmpdir, env):
                       % (binary, proc.stderr.strip()))
     # One file per process/thread; creation order is pid order.
     files.sort(key=lambda n: int(n.split(".")[-1]))
+    pids = Renumber("pid#")
+    pids.known = {n.split(".")[-1] for n in files}
     sections = []
     for index, name in enumerate(files):
         calls = parse_strace_file(os.path.join(outdir, name))
         if calls or index == 0:
-            sections.append(calls)
+            sections.append(normalise_syscalls(calls, tmpdir, binary, pids))
     return proc.returncode, proc.stdout, proc.stderr, sections
 
 
@@ -221,7 +250,7 @@ def build_report(side, binary, runs, straces, env_base):
             for index, calls in enumerate(sections):
                 if len(sections) > 1:
                     report.append("-- process/thread %d" % index)
-                report += normalise_syscalls(calls, tmpdir)
+                report += calls
             report.append("exit %d" % code)
     finally:
         shutil.rmtree(base, ignore_errors=True)

@@ -41,6 +41,34 @@ class Normalise(unittest.TestCase):
             "{events=EPOLLIN, data={u32=fd#0, u64=fd#0}}) = 0",
             "eventfd2(0, EFD_CLOEXEC|EFD_NONBLOCK) = fd#3<anon_inode:[eventfd]>"])
 
+    def test_program_path_and_traced_pids(self):
+        pids = run_diff.Renumber("pid#")
+        pids.known = {"929", "930"}
+        lines = ['execve("/b/spawn-libuv", ["/b/spawn-li"..., "trace"], 0x7ffd3969d448 /* 37 vars */) = 0',
+                 'execve("/bin/true", ["true"], 0x7ffd3969d448 /* 37 vars */) = 0',
+                 "wait4(930, [{WIFEXITED(s) && WEXITSTATUS(s) == 0}], WNOHANG, NULL) = 930",
+                 "wait4(929, NULL, 0, NULL) = 929",
+                 "wait4(77, NULL, 0, NULL) = -1 ECHILD (No child processes)",
+                 "write(1, \"929\", 3) = 3"]
+        self.assertEqual(run_diff.normalise_syscalls(lines, None, "/b/spawn-libuv", pids), [
+            'execve("$PROG", ["$PROG", "trace"], 0x# /* # vars */) = 0',
+            'execve("/bin/true", ["true"], 0x# /* # vars */) = 0',
+            "wait4(pid#0, [{WIFEXITED(s) && WEXITSTATUS(s) == 0}], WNOHANG, NULL) = pid#0",
+            "wait4(pid#1, NULL, 0, NULL) = pid#1",
+            "wait4(77, NULL, 0, NULL) = -1 ECHILD (No child processes)",
+            "write(1, \"929\", 3) = 3"])
+
+    def test_ephemeral_ports(self):
+        lines = ['bind(3<socket:[1]>, {sa_family=AF_INET, sin_port=htons(0), sin_addr=inet_addr("127.0.0.1")}, 16) = 0',
+                 'connect(3<socket:[1]>, {sa_family=AF_INET, sin_port=htons(40063), '
+                 'sin_addr=inet_addr("127.0.0.1")}, 16) = 0',
+                 'getsockname(3<socket:[1]>, {sa_family=AF_INET, sa_data="\\353B"}, [4 => 16]) = 0']
+        self.assertEqual(run_diff.normalise_syscalls(lines, None), [
+            'bind(fd#0<socket:[#]>, {sa_family=AF_INET, sin_port=htons(0), sin_addr=inet_addr("127.0.0.1")}, 16) = 0',
+            'connect(fd#0<socket:[#]>, {sa_family=AF_INET, sin_port=htons(#), '
+            'sin_addr=inet_addr("127.0.0.1")}, 16) = 0',
+            'getsockname(fd#0<socket:[#]>, {sa_family=AF_INET, sa_data="#"}, [4 => 16]) = 0'])
+
     def test_a_different_descriptor_order_stays_visible(self):
         a = run_diff.normalise_output("fd:3 epoll\nfd:4 pipe\n", None, "stdout")
         b = run_diff.normalise_output("fd:3 pipe\nfd:4 epoll\n", None, "stdout")
