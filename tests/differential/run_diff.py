@@ -174,7 +174,7 @@ def normalise_syscalls(lines, tmpdir, program=None, pids=None):
         # Ephemeral TCP/UDP ports (port 0 asked for "any"; stays visible).
         line = re.sub(r"sin_port=htons\([1-9]\d*\)", "sin_port=htons(#)", line)
         # A sockaddr_in cut short by a small buffer shows its port bytes raw.
-        line = re.sub(r'(sa_family=AF_INET, sa_data=)"[^"]*"', r'\1"#"', line)
+        line = re.sub(r'(sa_family=AF_INET, sa_data=)"(?:[^"\\]|\\.)*"', r'\1"#"', line)
         raw_fds = set()
 
         def fd_repl(m):

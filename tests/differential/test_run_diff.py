@@ -62,11 +62,13 @@ class Normalise(unittest.TestCase):
         lines = ['bind(3<socket:[1]>, {sa_family=AF_INET, sin_port=htons(0), sin_addr=inet_addr("127.0.0.1")}, 16) = 0',
                  'connect(3<socket:[1]>, {sa_family=AF_INET, sin_port=htons(40063), '
                  'sin_addr=inet_addr("127.0.0.1")}, 16) = 0',
-                 'getsockname(3<socket:[1]>, {sa_family=AF_INET, sa_data="\\353B"}, [4 => 16]) = 0']
+                 'getsockname(3<socket:[1]>, {sa_family=AF_INET, sa_data="\\353B"}, [4 => 16]) = 0',
+                 'getsockname(3<socket:[1]>, {sa_family=AF_INET, sa_data="\\"\\\\"}, [4 => 16]) = 0']
         self.assertEqual(run_diff.normalise_syscalls(lines, None), [
             'bind(fd#0<socket:[#]>, {sa_family=AF_INET, sin_port=htons(0), sin_addr=inet_addr("127.0.0.1")}, 16) = 0',
             'connect(fd#0<socket:[#]>, {sa_family=AF_INET, sin_port=htons(#), '
             'sin_addr=inet_addr("127.0.0.1")}, 16) = 0',
+            'getsockname(fd#0<socket:[#]>, {sa_family=AF_INET, sa_data="#"}, [4 => 16]) = 0',
             'getsockname(fd#0<socket:[#]>, {sa_family=AF_INET, sa_data="#"}, [4 => 16]) = 0'])
 
     def test_a_different_descriptor_order_stays_visible(self):
