@@ -3,6 +3,8 @@
  * @brief Array binary heap of timers: sift up on insert, sift down or up on removal.
  *
  * libuv: src/heap-inl.h heap_insert, heap_remove
+ *
+ * Page: \docpage{core-timers}
  */
 #include "timer/timer_heap.h"
 
@@ -60,6 +62,7 @@ int timer_heap_insert(uv_loop_t* loop, uv_timer_t* t) noexcept {
   return 0;
 }
 
+// [docs:timer-heap-remove]
 void timer_heap_remove(uv_loop_t* loop, uv_timer_t* t) noexcept {
   auto& heap = loop->timer_heap;
   size_t i = t->heap_index;
@@ -73,5 +76,6 @@ void timer_heap_remove(uv_loop_t* loop, uv_timer_t* t) noexcept {
     sift_down(loop, i);
   }
 }
+// [/docs:timer-heap-remove]
 
 }  // namespace uvref::detail
