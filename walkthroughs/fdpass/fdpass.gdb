@@ -4,7 +4,8 @@ set pagination off
 set print address off
 set filename-display basename
 set confirm off
-# show-fds lists the program's descriptors as the kernel names them (run GDB from the repository root).
+# show-fds lists the program's descriptors as the kernel names them; uvref-fds LOOP adds
+# the loop field or handle that owns each (run GDB from the repository root).
 source walkthroughs/gdb/uvref_gdb.py
 
 # Step 3, the send: the descriptor rides in an SCM_RIGHTS control message.
@@ -30,6 +31,8 @@ show-fds
 # Step 7: uv_accept() takes it out of the queue and opens it into a handle.
 break uvref::detail::fdpass::accept_pending
 continue
+echo \n== uv_accept() is about to run: who owns each descriptor, read from the loop's own fields\n
+uvref-fds &loop
 finish
 echo \n== accepted: the new handle reads the bytes written before the send\n
 print arrived.io_watcher.fd
