@@ -90,14 +90,7 @@ TEST_CASE("closing a running child's handle stops watching it; the child lives o
   uv_stdio_container_t stdio[1];
   stdio[0].flags = UV_INHERIT_FD;
   stdio[0].data.fd = gate.rd();
-  uv_process_options_t o{};
-  o.file = args.get()[0];
-  o.args = args.get();
-  o.stdio = stdio;
-  o.stdio_count = 1;
-  o.exit_cb = record_exit;
-  proc.data = &exit;
-  REQUIRE(uv_spawn(loop, &proc, &o) == 0);
+  REQUIRE(spawn_recorded(loop, &proc, &exit, args, stdio, 1) == 0);
   pid_t pid = uv_process_get_pid(&proc);
   uv_close(as_handle(&proc), nullptr);
   CHECK_FALSE(uv_is_active(as_handle(&loop.get()->child_watcher)));

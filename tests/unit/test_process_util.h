@@ -78,6 +78,22 @@ inline bool no_children_left() {
 }
 
 /**
+ * Spawns args[0] with @p stdio, reporting its exit into @p exit (through
+ * record_exit and proc->data). Returns uv_spawn()'s result.
+ */
+inline int spawn_recorded(uv_loop_t* loop, uv_process_t* proc, ExitRecord* exit, Args& args,
+                          uv_stdio_container_t* stdio, int stdio_count) {
+  uv_process_options_t o{};
+  o.file = args.get()[0];
+  o.args = args.get();
+  o.stdio = stdio;
+  o.stdio_count = stdio_count;
+  o.exit_cb = record_exit;
+  proc->data = exit;
+  return uv_spawn(loop, proc, &o);
+}
+
+/**
  * Spawns @p args with stdin ignored and stdout (and stderr if @p with_stderr)
  * into a pipe; returns what the child wrote, after its exit was reported.
  */
