@@ -8,6 +8,9 @@ witness-fd EXPR       take GDB's own copy of descriptor EXPR of the current infe
                       (pidfd_getfd(2): a new descriptor in GDB for the same open file
                       description, as dup() would make across processes) and keep it as
                       the witness. The program is not changed and runs nothing.
+witness-drop          close GDB's copy. Until then the witness keeps the file open: a socket
+                      whose last holder in the program closes it is not closed while GDB
+                      holds the witness, so its peer would wait for an end of file.
 same-file EXPR        kcmp(2) with KCMP_FILE: is descriptor EXPR of the current inferior the
                       same open file description as the witness? kcmp compares the kernel's
                       file objects themselves, not numbers or inodes.
@@ -74,6 +77,18 @@ class WitnessFd(gdb.Command):
         print("witness: GDB holds the open file of %s" % _witness["what"])
 
 
+class WitnessDrop(gdb.Command):
+    """witness-drop: close GDB's copy of the witnessed open file."""
+
+    def __init__(self):
+        super().__init__("witness-drop", gdb.COMMAND_USER)
+
+    def invoke(self, arg, from_tty):
+        if "fd" in _witness:
+            os.close(_witness.pop("fd"))
+            print("witness dropped: GDB no longer holds the open file of %s" % _witness.pop("what"))
+
+
 class SameFile(gdb.Command):
     """same-file EXPR: kcmp(KCMP_FILE) of descriptor EXPR of the current inferior and the witness."""
 
@@ -106,5 +121,6 @@ class HasFd(gdb.Command):
 
 InInferior()
 WitnessFd()
+WitnessDrop()
 SameFile()
 HasFd()
