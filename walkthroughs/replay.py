@@ -5,6 +5,9 @@
 
 The transcript is normalised first, so that it does not rot with every edit:
 source line numbers, process ids and GDB's host-dependent notices are removed.
+Process ids appear in GDB's notices ("(process 1234)") and, where a library
+function takes one, as a frame argument ("pid=1234", e.g. read_exec_result in
+uv_spawn): both become PID.
 The docs page shows EXPECTED.txt itself, so what the page says GDB prints is
 what this test checks GDB prints.
 """
@@ -32,6 +35,7 @@ def normalise(text: str) -> str:
         line = re.sub(r"(\.(?:cpp|h|c)):\d+", r"\1", line)       # "loop.cpp:78" -> "loop.cpp"
         line = re.sub(r", line \d+\.$", ".", line)                # "file loop.cpp, line 78."
         line = re.sub(r"\(process \d+\)", "(process PID)", line)
+        line = re.sub(r"\bpid=\d+", "pid=PID", line)            # a frame argument named pid
         line = re.sub(r"(Breakpoint \d+ at )0x[0-9a-f]+: ", r"\1ADDR: ", line)
         out.append(line.rstrip())
     return "\n".join(out) + "\n"
