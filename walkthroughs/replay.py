@@ -5,11 +5,12 @@
 
 The transcript is normalised first, so that it does not rot with every edit:
 source line numbers, process ids and GDB's host-dependent notices are removed.
+The docs page shows EXPECTED.txt itself, so what the page says GDB prints is
+what this test checks GDB prints.
+
 Process ids appear in GDB's notices ("(process 1234)") and, where a library
 function takes one, as a frame argument ("pid=1234", e.g. read_exec_result in
 uv_spawn): both become PID.
-The docs page shows EXPECTED.txt itself, so what the page says GDB prints is
-what this test checks GDB prints.
 """
 import difflib
 import os
