@@ -11,6 +11,10 @@ syscall number in "Catchpoint 1 (syscall 'kill' [62])", which is the
 architecture's (62 on x86-64, 129 on arm64).
 The docs page shows EXPECTED.txt itself, so what the page says GDB prints is
 what this test checks GDB prints.
+
+Process ids appear in GDB's notices ("(process 1234)") and, where a library
+function takes one, as a frame argument ("pid=1234", e.g. read_exec_result in
+uv_spawn): both become PID.
 """
 import difflib
 import os
@@ -36,6 +40,7 @@ def normalise(text: str) -> str:
         line = re.sub(r"(\.(?:cpp|h|c)):\d+", r"\1", line)       # "loop.cpp:78" -> "loop.cpp"
         line = re.sub(r", line \d+\.$", ".", line)                # "file loop.cpp, line 78."
         line = re.sub(r"\(process \d+\)", "(process PID)", line)
+        line = re.sub(r"\bpid=\d+", "pid=PID", line)            # a frame argument named pid
         line = re.sub(r"(Breakpoint \d+ at )0x[0-9a-f]+: ", r"\1ADDR: ", line)
         line = re.sub(r"Thread 0x[0-9a-f]+ \(LWP \d+\)", "Thread TID", line)
         if line.startswith("Catchpoint "):                        # "(syscall 'kill' [62])"
