@@ -5,7 +5,7 @@
 
 A pointer is either a comment tag, `libuv:` followed by a libuv file and the
 names it mirrors (several groups separated by `;` or `,`, possibly over
-several comment lines), or a docs page's `**Mirrors:** libuv` line. For each
+several comment lines), or the "Mirrors" field at the top of a docs page. For each
 one: every file it names must exist in libuv 1.44.2, and every name must be
 defined in the file named before it, according to DEFINITIONS.txt (made by
 gen_libuv_definitions.py from the 1.44.2 source). A name written as a family

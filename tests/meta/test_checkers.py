@@ -50,7 +50,7 @@ cases = {
     "no file": (f"int x;\n/** {tag}uv__io_poll */\nint y;\n", 1, "no libuv file named"),
     "unit file": (f"/* {tag}src/unix/epoll.c */\nint x;\n/** {tag}uv__io_poll */\nint y;\n", 0,
                   "0 wrong"),
-    "page": ("**Mirrors:** libuv `src/uv-common.c` `uv_now`, `uv_hrtime`.\n", 1,
+    "page": ("**Mirrors:" + "** libuv `src/uv-common.c` `uv_now`, `uv_hrtime`.\n", 1,
              "uv_hrtime is not defined in src/uv-common.c"),
 }
 for name, (text, code, needle) in cases.items():
