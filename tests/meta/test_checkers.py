@@ -1,12 +1,13 @@
 #!/usr/bin/python3
 """The meta checkers can fail: each is run on a small repository made here.
 
-    test_checkers.py TESTS_META_DIR LIBUV_PROBE UVREF_PROBE
+    test_checkers.py TESTS_META_DIR [LIBUV_PROBE UVREF_PROBE [UVREF_TOUR]]
 
 check_libuv_tags.py must reject a wrong file, a name defined elsewhere, a
 name no file names, and accept a right tag; check_standalone.py must reject
 a path outside the project; check_struct_sizes.py must reject a README that
-lists a different type as byte for byte and a wrong quoted size.
+lists a different type as byte for byte and a wrong quoted size;
+check_readme_tour.py must reject an excerpt line the tour does not print.
 """
 import os
 import subprocess
@@ -65,7 +66,7 @@ root = repo({"docs/a.md": "all here\n"})
 expect("standalone: clean", run(os.path.join(HERE, "check_standalone.py"), root), 0,
        "0 reference(s) outside")
 
-if len(sys.argv) == 4:
+if len(sys.argv) >= 4:
     libuv_probe, uvref_probe = sys.argv[2], sys.argv[3]
     facts = "% libuv-sizes\n`uv_loop_t` is 848 bytes.\n% /libuv-sizes\n"
     wrong_facts = "% libuv-sizes\n`uv_loop_t` is 712 bytes.\n% /libuv-sizes\n"
@@ -78,7 +79,16 @@ if len(sys.argv) == 4:
     expect("sizes: pipe not listed", r, 1, "uv_pipe_t is byte for byte libuv's but is not listed")
     expect("sizes: wrong libuv size", r, 1, "says libuv's uv_loop_t is 712 bytes; it is 848")
 
+if len(sys.argv) == 5:
+    tour = sys.argv[4]
+    readme = "Run uvref-tour:\n```text\n== 1. epoll_create1: the backend descriptor\n...\n== 9. no such stage\n```\n"
+    root = repo({"README.md": readme})
+    expect("tour: a line it does not print",
+           run(os.path.join(HERE, "check_readme_tour.py"), tour, os.path.join(root, "README.md")), 1,
+           "the tour does not print, at this point: '== 9. no such stage'")
+
 for f in failures:
     print("FAIL", f)
-print(f"{len(cases) + 2 + (3 if len(sys.argv) == 4 else 0)} checks, {len(failures)} failed")
+print(f"{len(cases) + 2 + (3 if len(sys.argv) >= 4 else 0) + (len(sys.argv) == 5)} checks, "
+      f"{len(failures)} failed")
 sys.exit(1 if failures else 0)
