@@ -22,7 +22,7 @@
  * has handed over every byte the peer sent. A hang-up (POLLHUP) only makes
  * the loop read; it never ends the stream by itself (see stream_io.cpp).
  *
- * libuv: src/unix/stream.c uv__read, uv__stream_eof, uv__read_start, uv_read_stop;
+ * libuv: src/unix/stream.c uv__read, uv__stream_eof, uv__read_start, uv_read_stop,
  * src/uv-common.c uv_read_start
  *
  * Page: \docpage{stream-read}
