@@ -39,6 +39,7 @@ enum HandleFlag : unsigned int {
   kBlockingWrites = 1u << 14,  ///< stream: uv_stream_set_blocking(1)
   kTcpNodelay = 1u << 15,      ///< tcp: TCP_NODELAY requested
   kSignalOneShot = 1u << 16,   ///< signal: stop after the first delivery
+  kUnpollable = 1u << 17,      ///< stream: epoll refuses the descriptor (a file): writes synchronous, no reads
 };
 
 /** Bits of uv_loop_t::flags. */
