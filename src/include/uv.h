@@ -23,14 +23,27 @@
 extern "C" {
 #endif
 
-#include <netinet/in.h>
-#include <pthread.h>
-#include <signal.h>
+/* The system headers libuv's uv.h and uv/unix.h include on Linux: programs
+ * written for libuv use struct passwd, struct termios, sem_t, inet_ntop(),
+ * IPPROTO_TCP... without including them themselves. */
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/socket.h>
+#include <stdio.h>
 #include <sys/types.h>
+#include <sys/stat.h>
 #include <fcntl.h>
+#include <dirent.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <termios.h>
+#include <pwd.h>
+#include <semaphore.h>
+#include <sys/param.h>
+#include <pthread.h>
+#include <signal.h>
 
 #include "uv/errno.h"
 
