@@ -987,6 +987,124 @@ UV_EXTERN int uv_fs_unlink(uv_loop_t* loop, uv_fs_t* req, const char* path, uv_f
 UV_EXTERN void uv_fs_req_cleanup(uv_fs_t* req);
 /** @} */
 
+/* ------------------------------------------------------------------------ */
+/** @name Threads and synchronisation
+ * Thin wrappers over POSIX threads; the types are the pthread types
+ * themselves, as in libuv on Linux, so a uv_mutex_t can be handed to
+ * pthread_mutex_lock() and back. Functions returning int give 0 or a UV_E*
+ * code; the void ones abort, with a message naming the call, when pthreads
+ * reports misuse (see docs: api-thread).
+ * @{ */
+#define UV_ONCE_INIT PTHREAD_ONCE_INIT /**< Initial value of a uv_once_t. */
+typedef pthread_once_t uv_once_t;      /**< Guard for uv_once(). */
+typedef pthread_t uv_thread_t;         /**< A thread id. */
+typedef pthread_mutex_t uv_mutex_t;    /**< A mutex. */
+typedef pthread_rwlock_t uv_rwlock_t;  /**< A read-write lock. */
+typedef sem_t uv_sem_t;                /**< A counting semaphore. */
+typedef pthread_cond_t uv_cond_t;      /**< A condition variable (on CLOCK_MONOTONIC). */
+typedef pthread_key_t uv_key_t;        /**< A thread-local storage slot. */
+typedef pthread_barrier_t uv_barrier_t; /**< A barrier for a fixed number of threads. */
+
+/** A thread's entry point. */
+typedef void (*uv_thread_cb)(void* arg);
+/** Flags for uv_thread_options_t::flags. */
+typedef enum {
+  UV_THREAD_NO_FLAGS = 0x00,      /**< Defaults. */
+  UV_THREAD_HAS_STACK_SIZE = 0x01 /**< stack_size is set. */
+} uv_thread_create_flags;
+/** Options for uv_thread_create_ex(). */
+struct uv_thread_options_s {
+  unsigned int flags; /**< uv_thread_create_flags. */
+  size_t stack_size;  /**< With UV_THREAD_HAS_STACK_SIZE: bytes, rounded up to a page. */
+};
+typedef struct uv_thread_options_s uv_thread_options_t; /**< See struct uv_thread_options_s. */
+
+/** Starts a thread running entry(arg), with the main thread's stack limit as its stack size. */
+UV_EXTERN int uv_thread_create(uv_thread_t* tid, uv_thread_cb entry, void* arg);
+/** Like uv_thread_create(), with options (a stack size). */
+UV_EXTERN int uv_thread_create_ex(uv_thread_t* tid, const uv_thread_options_t* params,
+                                  uv_thread_cb entry, void* arg);
+/** The calling thread's id. */
+UV_EXTERN uv_thread_t uv_thread_self(void);
+/** Waits for a thread to end. */
+UV_EXTERN int uv_thread_join(uv_thread_t* tid);
+/** Non-zero if both ids name the same thread. */
+UV_EXTERN int uv_thread_equal(const uv_thread_t* t1, const uv_thread_t* t2);
+
+/** An error-checking mutex: relocking or a foreign unlock aborts with a message. */
+UV_EXTERN int uv_mutex_init(uv_mutex_t* handle);
+/** A recursive mutex: its holder may lock it again. */
+UV_EXTERN int uv_mutex_init_recursive(uv_mutex_t* handle);
+/** Destroys an unlocked mutex. */
+UV_EXTERN void uv_mutex_destroy(uv_mutex_t* handle);
+/** Locks, waiting if another thread holds it. */
+UV_EXTERN void uv_mutex_lock(uv_mutex_t* handle);
+/** Locks if free; UV_EBUSY otherwise. */
+UV_EXTERN int uv_mutex_trylock(uv_mutex_t* handle);
+/** Unlocks. */
+UV_EXTERN void uv_mutex_unlock(uv_mutex_t* handle);
+
+/** Initialises a read-write lock. */
+UV_EXTERN int uv_rwlock_init(uv_rwlock_t* rwlock);
+/** Destroys it. */
+UV_EXTERN void uv_rwlock_destroy(uv_rwlock_t* rwlock);
+/** Takes it for reading (shared). */
+UV_EXTERN void uv_rwlock_rdlock(uv_rwlock_t* rwlock);
+/** Takes it for reading if possible now; UV_EBUSY otherwise. */
+UV_EXTERN int uv_rwlock_tryrdlock(uv_rwlock_t* rwlock);
+/** Releases a read lock. */
+UV_EXTERN void uv_rwlock_rdunlock(uv_rwlock_t* rwlock);
+/** Takes it for writing (exclusive). */
+UV_EXTERN void uv_rwlock_wrlock(uv_rwlock_t* rwlock);
+/** Takes it for writing if possible now; UV_EBUSY otherwise. */
+UV_EXTERN int uv_rwlock_trywrlock(uv_rwlock_t* rwlock);
+/** Releases a write lock. */
+UV_EXTERN void uv_rwlock_wrunlock(uv_rwlock_t* rwlock);
+
+/** Initialises a semaphore with count @p value. */
+UV_EXTERN int uv_sem_init(uv_sem_t* sem, unsigned int value);
+/** Destroys it. */
+UV_EXTERN void uv_sem_destroy(uv_sem_t* sem);
+/** Increments the count, waking a waiter. */
+UV_EXTERN void uv_sem_post(uv_sem_t* sem);
+/** Waits until the count is positive, then decrements it. */
+UV_EXTERN void uv_sem_wait(uv_sem_t* sem);
+/** Decrements if positive; UV_EAGAIN otherwise. */
+UV_EXTERN int uv_sem_trywait(uv_sem_t* sem);
+
+/** Initialises a condition variable on CLOCK_MONOTONIC. */
+UV_EXTERN int uv_cond_init(uv_cond_t* cond);
+/** Destroys it. */
+UV_EXTERN void uv_cond_destroy(uv_cond_t* cond);
+/** Wakes one waiter. */
+UV_EXTERN void uv_cond_signal(uv_cond_t* cond);
+/** Wakes every waiter. */
+UV_EXTERN void uv_cond_broadcast(uv_cond_t* cond);
+/** Waits for a signal, releasing @p mutex meanwhile. */
+UV_EXTERN void uv_cond_wait(uv_cond_t* cond, uv_mutex_t* mutex);
+/** Waits at most @p timeout nanoseconds; UV_ETIMEDOUT if no signal came. */
+UV_EXTERN int uv_cond_timedwait(uv_cond_t* cond, uv_mutex_t* mutex, uint64_t timeout);
+
+/** Initialises a barrier for @p count threads. */
+UV_EXTERN int uv_barrier_init(uv_barrier_t* barrier, unsigned int count);
+/** Destroys it. */
+UV_EXTERN void uv_barrier_destroy(uv_barrier_t* barrier);
+/** Waits until @p count threads wait; returns 1 in exactly one of them, 0 in the others. */
+UV_EXTERN int uv_barrier_wait(uv_barrier_t* barrier);
+
+/** Runs @p callback exactly once per @p guard, whichever thread gets there first. */
+UV_EXTERN void uv_once(uv_once_t* guard, void (*callback)(void));
+
+/** Creates a thread-local slot. */
+UV_EXTERN int uv_key_create(uv_key_t* key);
+/** Deletes it (what the slots point to is not freed). */
+UV_EXTERN void uv_key_delete(uv_key_t* key);
+/** The calling thread's value (NULL if never set). */
+UV_EXTERN void* uv_key_get(uv_key_t* key);
+/** Sets the calling thread's value. */
+UV_EXTERN void uv_key_set(uv_key_t* key, void* value);
+/** @} */
+
 /** @name uvref extensions (not in libuv)
  * Any descriptor can travel over an IPC pipe, not only streams: a regular
  * file, an eventfd, a memfd, an epoll descriptor. libuv's API can only send
