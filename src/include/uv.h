@@ -1105,6 +1105,52 @@ UV_EXTERN void* uv_key_get(uv_key_t* key);
 UV_EXTERN void uv_key_set(uv_key_t* key, void* value);
 /** @} */
 
+/* ------------------------------------------------------------------------ */
+/** @name Process and system
+ * @{ */
+/** One address of a network interface (uv_interface_addresses()). */
+typedef struct uv_interface_address_s {
+  char* name;         /**< Interface name ("lo", "eth0"). */
+  char phys_addr[6];  /**< Hardware (MAC) address; zeros for loopback. */
+  int is_internal;    /**< Non-zero for loopback. */
+  union {
+    struct sockaddr_in address4;  /**< When address4.sin_family is AF_INET. */
+    struct sockaddr_in6 address6; /**< When AF_INET6. */
+  } address;          /**< The address. */
+  union {
+    struct sockaddr_in netmask4;  /**< IPv4 netmask. */
+    struct sockaddr_in6 netmask6; /**< IPv6 netmask. */
+  } netmask;          /**< Its netmask. */
+} uv_interface_address_t;
+
+/** What uv_os_uname() reports (uname(2) without the node and domain names). */
+typedef struct uv_utsname_s {
+  char sysname[256]; /**< "Linux". */
+  char release[256]; /**< Kernel release. */
+  char version[256]; /**< Kernel build version. */
+  char machine[256]; /**< "x86_64". */
+} uv_utsname_t;
+
+/** Blocks the calling thread for @p msec milliseconds. */
+UV_EXTERN void uv_sleep(unsigned int msec);
+/** Copies argv so the title can use the original memory; use the returned copy. */
+UV_EXTERN char** uv_setup_args(int argc, char** argv);
+/** The process title; UV_ENOBUFS before uv_setup_args() or if @p size is too small. */
+UV_EXTERN int uv_get_process_title(char* buffer, size_t size);
+/** Sets the title `ps` shows (cut to argv's original length); UV_ENOBUFS before uv_setup_args(). */
+UV_EXTERN int uv_set_process_title(const char* title);
+/** Releases the process-wide resources (thread pool, signal lock pipe, argv copy); call last. */
+UV_EXTERN void uv_library_shutdown(void);
+/** The 1, 5 and 15 minute load averages. */
+UV_EXTERN void uv_loadavg(double avg[3]);
+/** Kernel name, release, version and machine. */
+UV_EXTERN int uv_os_uname(uv_utsname_t* buffer);
+/** Every address of every interface that is up; free with uv_free_interface_addresses(). */
+UV_EXTERN int uv_interface_addresses(uv_interface_address_t** addresses, int* count);
+/** Frees what uv_interface_addresses() returned. */
+UV_EXTERN void uv_free_interface_addresses(uv_interface_address_t* addresses, int count);
+/** @} */
+
 /** @name uvref extensions (not in libuv)
  * Any descriptor can travel over an IPC pipe, not only streams: a regular
  * file, an eventfd, a memfd, an epoll descriptor. libuv's API can only send
