@@ -1151,6 +1151,22 @@ UV_EXTERN int uv_interface_addresses(uv_interface_address_t** addresses, int* co
 UV_EXTERN void uv_free_interface_addresses(uv_interface_address_t* addresses, int count);
 /** @} */
 
+/* ------------------------------------------------------------------------ */
+/** @name Addresses
+ * IPv6 and family-neutral forms of uv_ip4_addr() and uv_ip4_name().
+ * @{ */
+/** Fills a sockaddr_in6 from text ("::1", "fe80::1%eth0") and a port. */
+UV_EXTERN int uv_ip6_addr(const char* ip, int port, struct sockaddr_in6* addr);
+/** Formats an IPv6 address (no port, no zone). */
+UV_EXTERN int uv_ip6_name(const struct sockaddr_in6* src, char* dst, size_t size);
+/** Formats an IPv4 or IPv6 address; UV_EAFNOSUPPORT for other families. */
+UV_EXTERN int uv_ip_name(const struct sockaddr* src, char* dst, size_t size);
+/** inet_ntop(3) with libuv's errors: UV_ENOSPC if @p dst is too small. */
+UV_EXTERN int uv_inet_ntop(int af, const void* src, char* dst, size_t size);
+/** inet_pton(3) with libuv's errors: UV_EINVAL for a malformed address; an IPv6 zone is ignored. */
+UV_EXTERN int uv_inet_pton(int af, const char* src, void* dst);
+/** @} */
+
 /** @name uvref extensions (not in libuv)
  * Any descriptor can travel over an IPC pipe, not only streams: a regular
  * file, an eventfd, a memfd, an epoll descriptor. libuv's API can only send

@@ -1,5 +1,6 @@
-// Process and system (src/misc/). What Debian's libuv can observe the same
-// way is compared by the differential test system_info; these cover the edges.
+// Process and system (src/misc/) and addresses (uv_ip6_*, uv_inet_*). What
+// Debian's libuv can observe the same way is compared by the differential
+// tests system_info and addresses; these cover the edges.
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <sys/prctl.h>
@@ -84,4 +85,43 @@ TEST_CASE("system: uv_interface_addresses lists loopback as internal, with its n
   CHECK(lo4);
   uv_free_interface_addresses(addrs, count);
   CHECK(uv_interface_addresses(nullptr, &count) == UV_EINVAL);
+}
+
+TEST_CASE("addresses: inet_pton/ntop with libuv's errors; ip6 with a zone; ip_name by family", "[addresses]") {
+  unsigned char buf[16];
+  CHECK(uv_inet_pton(AF_INET, "10.0.0.1", buf) == 0);
+  CHECK(uv_inet_pton(AF_INET, "10.0.0", buf) == UV_EINVAL);
+  CHECK(uv_inet_pton(AF_INET6, "fe80::1%lo", buf) == 0);
+  CHECK(uv_inet_pton(AF_UNIX, "x", buf) == UV_EAFNOSUPPORT);
+  CHECK(uv_inet_pton(AF_INET, nullptr, buf) == UV_EINVAL);
+  std::string long_zone = std::string(50, '1') + "%lo";
+  CHECK(uv_inet_pton(AF_INET6, long_zone.c_str(), buf) == UV_EINVAL);
+
+  char text[INET6_ADDRSTRLEN];
+  REQUIRE(uv_inet_pton(AF_INET6, "2001:db8::ff00:42:8329", buf) == 0);
+  REQUIRE(uv_inet_ntop(AF_INET6, buf, text, sizeof text) == 0);
+  CHECK(std::string(text) == "2001:db8::ff00:42:8329");
+  CHECK(uv_inet_ntop(AF_INET6, buf, text, 22) == UV_ENOSPC);  // 22 characters + NUL needs 23
+  CHECK(uv_inet_ntop(AF_INET6, buf, text, 23) == 0);
+  CHECK(uv_inet_ntop(AF_UNIX, buf, text, sizeof text) == UV_EAFNOSUPPORT);
+
+  sockaddr_in6 sa6;
+  REQUIRE(uv_ip6_addr("fe80::1%lo", 8080, &sa6) == 0);
+  CHECK(sa6.sin6_family == AF_INET6);
+  CHECK(sa6.sin6_port == htons(8080));
+  CHECK(sa6.sin6_scope_id == if_nametoindex("lo"));
+  REQUIRE(uv_ip6_addr("::1%no-such-interface", 1, &sa6) == 0);
+  CHECK(sa6.sin6_scope_id == 0);  // unknown zone: ignored, as in libuv
+  REQUIRE(uv_ip6_name(&sa6, text, sizeof text) == 0);
+  CHECK(std::string(text) == "::1");
+  REQUIRE(uv_ip_name(reinterpret_cast<sockaddr*>(&sa6), text, sizeof text) == 0);
+  CHECK(std::string(text) == "::1");
+
+  sockaddr_in sa4;
+  REQUIRE(uv_ip4_addr("192.168.1.2", 1, &sa4) == 0);
+  REQUIRE(uv_ip_name(reinterpret_cast<sockaddr*>(&sa4), text, sizeof text) == 0);
+  CHECK(std::string(text) == "192.168.1.2");
+  sockaddr un{};
+  un.sa_family = AF_UNIX;
+  CHECK(uv_ip_name(&un, text, sizeof text) == UV_EAFNOSUPPORT);
 }
