@@ -38,8 +38,9 @@ static void write_text(uv_stream_t* s, const char* text) {
   uv_write_t req;
   uv_buf_t buf = uv_buf_init((char*)text, (unsigned)strlen(text));
   write_calls = 0;
-  say("  uv_write = %s, write queue %zu, write_cb before uv_run %d", diff_err(uv_write(&req, s, &buf, 1, on_write)),
-      uv_stream_get_write_queue_size(s), write_calls);
+  int r = uv_write(&req, s, &buf, 1, on_write);
+  say("  uv_write = %s, write queue %zu, write_cb before uv_run %d", diff_err(r), uv_stream_get_write_queue_size(s),
+      write_calls);
   uv_run(&loop, UV_RUN_NOWAIT);
   say("  write_cb after one UV_RUN_NOWAIT %d", write_calls);
 }
