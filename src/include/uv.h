@@ -725,6 +725,10 @@ UV_EXTERN int uv_fileno(const uv_handle_t* handle, uv_os_fd_t* fd);
 UV_EXTERN uv_buf_t uv_buf_init(char* base, unsigned int len);
 /** Guesses what kind of handle fits a descriptor (fstat, getsockname, SO_TYPE). */
 UV_EXTERN uv_handle_type uv_guess_handle(uv_file file);
+/** SO_SNDBUF: reads it into *value if *value is 0, else sets it (Linux reports twice what was set). */
+UV_EXTERN int uv_send_buffer_size(uv_handle_t* handle, int* value);
+/** SO_RCVBUF, as uv_send_buffer_size(). */
+UV_EXTERN int uv_recv_buffer_size(uv_handle_t* handle, int* value);
 /** @} */
 
 /** @name Timers, idle, prepare, check
@@ -874,6 +878,14 @@ enum uv_tcp_flags {
 };
 /** Initialises a TCP handle (the socket is created at bind or connect). */
 UV_EXTERN int uv_tcp_init(uv_loop_t* loop, uv_tcp_t* handle);
+/** Like uv_tcp_init(); AF_INET or AF_INET6 in the low byte of @p flags creates the socket now. */
+UV_EXTERN int uv_tcp_init_ex(uv_loop_t* loop, uv_tcp_t* handle, unsigned int flags);
+/** SO_KEEPALIVE, first probe after @p delay idle seconds. */
+UV_EXTERN int uv_tcp_keepalive(uv_tcp_t* handle, int enable, unsigned int delay);
+/** Windows only in effect; returns 0. */
+UV_EXTERN int uv_tcp_simultaneous_accepts(uv_tcp_t* handle, int enable);
+/** Closes with RST (SO_LINGER 0) instead of FIN, then uv_close(). */
+UV_EXTERN int uv_tcp_close_reset(uv_tcp_t* handle, uv_close_cb close_cb);
 /** Adopts an existing socket. */
 UV_EXTERN int uv_tcp_open(uv_tcp_t* handle, uv_os_sock_t sock);
 /** Sets TCP_NODELAY. */
@@ -985,6 +997,68 @@ UV_EXTERN int uv_fs_close(uv_loop_t* loop, uv_fs_t* req, uv_file file, uv_fs_cb 
 UV_EXTERN int uv_fs_unlink(uv_loop_t* loop, uv_fs_t* req, const char* path, uv_fs_cb cb);
 /** Releases what a request holds (nothing, for the synchronous form). */
 UV_EXTERN void uv_fs_req_cleanup(uv_fs_t* req);
+/** @} */
+
+/* ------------------------------------------------------------------------ */
+/** @name Process and system
+ * @{ */
+/** One address of a network interface (uv_interface_addresses()). */
+typedef struct uv_interface_address_s {
+  char* name;         /**< Interface name ("lo", "eth0"). */
+  char phys_addr[6];  /**< Hardware (MAC) address; zeros for loopback. */
+  int is_internal;    /**< Non-zero for loopback. */
+  union {
+    struct sockaddr_in address4;  /**< When address4.sin_family is AF_INET. */
+    struct sockaddr_in6 address6; /**< When AF_INET6. */
+  } address;          /**< The address. */
+  union {
+    struct sockaddr_in netmask4;  /**< IPv4 netmask. */
+    struct sockaddr_in6 netmask6; /**< IPv6 netmask. */
+  } netmask;          /**< Its netmask. */
+} uv_interface_address_t;
+
+/** What uv_os_uname() reports (uname(2) without the node and domain names). */
+typedef struct uv_utsname_s {
+  char sysname[256]; /**< "Linux". */
+  char release[256]; /**< Kernel release. */
+  char version[256]; /**< Kernel build version. */
+  char machine[256]; /**< "x86_64". */
+} uv_utsname_t;
+
+/** Blocks the calling thread for @p msec milliseconds. */
+UV_EXTERN void uv_sleep(unsigned int msec);
+/** Copies argv so the title can use the original memory; use the returned copy. */
+UV_EXTERN char** uv_setup_args(int argc, char** argv);
+/** The process title; UV_ENOBUFS before uv_setup_args() or if @p size is too small. */
+UV_EXTERN int uv_get_process_title(char* buffer, size_t size);
+/** Sets the title `ps` shows (cut to argv's original length); UV_ENOBUFS before uv_setup_args(). */
+UV_EXTERN int uv_set_process_title(const char* title);
+/** Releases the process-wide resources (thread pool, signal lock pipe, argv copy); call last. */
+UV_EXTERN void uv_library_shutdown(void);
+/** The 1, 5 and 15 minute load averages. */
+UV_EXTERN void uv_loadavg(double avg[3]);
+/** Kernel name, release, version and machine. */
+UV_EXTERN int uv_os_uname(uv_utsname_t* buffer);
+/** Every address of every interface that is up; free with uv_free_interface_addresses(). */
+UV_EXTERN int uv_interface_addresses(uv_interface_address_t** addresses, int* count);
+/** Frees what uv_interface_addresses() returned. */
+UV_EXTERN void uv_free_interface_addresses(uv_interface_address_t* addresses, int count);
+/** @} */
+
+/* ------------------------------------------------------------------------ */
+/** @name Addresses
+ * IPv6 and family-neutral forms of uv_ip4_addr() and uv_ip4_name().
+ * @{ */
+/** Fills a sockaddr_in6 from text ("::1", "fe80::1%eth0") and a port. */
+UV_EXTERN int uv_ip6_addr(const char* ip, int port, struct sockaddr_in6* addr);
+/** Formats an IPv6 address (no port, no zone). */
+UV_EXTERN int uv_ip6_name(const struct sockaddr_in6* src, char* dst, size_t size);
+/** Formats an IPv4 or IPv6 address; UV_EAFNOSUPPORT for other families. */
+UV_EXTERN int uv_ip_name(const struct sockaddr* src, char* dst, size_t size);
+/** inet_ntop(3) with libuv's errors: UV_ENOSPC if @p dst is too small. */
+UV_EXTERN int uv_inet_ntop(int af, const void* src, char* dst, size_t size);
+/** inet_pton(3) with libuv's errors: UV_EINVAL for a malformed address; an IPv6 zone is ignored. */
+UV_EXTERN int uv_inet_pton(int af, const char* src, void* dst);
 /** @} */
 
 /* ------------------------------------------------------------------------ */
@@ -1103,68 +1177,6 @@ UV_EXTERN void uv_key_delete(uv_key_t* key);
 UV_EXTERN void* uv_key_get(uv_key_t* key);
 /** Sets the calling thread's value. */
 UV_EXTERN void uv_key_set(uv_key_t* key, void* value);
-/** @} */
-
-/* ------------------------------------------------------------------------ */
-/** @name Process and system
- * @{ */
-/** One address of a network interface (uv_interface_addresses()). */
-typedef struct uv_interface_address_s {
-  char* name;         /**< Interface name ("lo", "eth0"). */
-  char phys_addr[6];  /**< Hardware (MAC) address; zeros for loopback. */
-  int is_internal;    /**< Non-zero for loopback. */
-  union {
-    struct sockaddr_in address4;  /**< When address4.sin_family is AF_INET. */
-    struct sockaddr_in6 address6; /**< When AF_INET6. */
-  } address;          /**< The address. */
-  union {
-    struct sockaddr_in netmask4;  /**< IPv4 netmask. */
-    struct sockaddr_in6 netmask6; /**< IPv6 netmask. */
-  } netmask;          /**< Its netmask. */
-} uv_interface_address_t;
-
-/** What uv_os_uname() reports (uname(2) without the node and domain names). */
-typedef struct uv_utsname_s {
-  char sysname[256]; /**< "Linux". */
-  char release[256]; /**< Kernel release. */
-  char version[256]; /**< Kernel build version. */
-  char machine[256]; /**< "x86_64". */
-} uv_utsname_t;
-
-/** Blocks the calling thread for @p msec milliseconds. */
-UV_EXTERN void uv_sleep(unsigned int msec);
-/** Copies argv so the title can use the original memory; use the returned copy. */
-UV_EXTERN char** uv_setup_args(int argc, char** argv);
-/** The process title; UV_ENOBUFS before uv_setup_args() or if @p size is too small. */
-UV_EXTERN int uv_get_process_title(char* buffer, size_t size);
-/** Sets the title `ps` shows (cut to argv's original length); UV_ENOBUFS before uv_setup_args(). */
-UV_EXTERN int uv_set_process_title(const char* title);
-/** Releases the process-wide resources (thread pool, signal lock pipe, argv copy); call last. */
-UV_EXTERN void uv_library_shutdown(void);
-/** The 1, 5 and 15 minute load averages. */
-UV_EXTERN void uv_loadavg(double avg[3]);
-/** Kernel name, release, version and machine. */
-UV_EXTERN int uv_os_uname(uv_utsname_t* buffer);
-/** Every address of every interface that is up; free with uv_free_interface_addresses(). */
-UV_EXTERN int uv_interface_addresses(uv_interface_address_t** addresses, int* count);
-/** Frees what uv_interface_addresses() returned. */
-UV_EXTERN void uv_free_interface_addresses(uv_interface_address_t* addresses, int count);
-/** @} */
-
-/* ------------------------------------------------------------------------ */
-/** @name Addresses
- * IPv6 and family-neutral forms of uv_ip4_addr() and uv_ip4_name().
- * @{ */
-/** Fills a sockaddr_in6 from text ("::1", "fe80::1%eth0") and a port. */
-UV_EXTERN int uv_ip6_addr(const char* ip, int port, struct sockaddr_in6* addr);
-/** Formats an IPv6 address (no port, no zone). */
-UV_EXTERN int uv_ip6_name(const struct sockaddr_in6* src, char* dst, size_t size);
-/** Formats an IPv4 or IPv6 address; UV_EAFNOSUPPORT for other families. */
-UV_EXTERN int uv_ip_name(const struct sockaddr* src, char* dst, size_t size);
-/** inet_ntop(3) with libuv's errors: UV_ENOSPC if @p dst is too small. */
-UV_EXTERN int uv_inet_ntop(int af, const void* src, char* dst, size_t size);
-/** inet_pton(3) with libuv's errors: UV_EINVAL for a malformed address; an IPv6 zone is ignored. */
-UV_EXTERN int uv_inet_pton(int af, const char* src, void* dst);
 /** @} */
 
 /** @name uvref extensions (not in libuv)

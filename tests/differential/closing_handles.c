@@ -5,7 +5,8 @@
  * its close callback. libuv 1.44 refuses these calls in that window (checked
  * in its source: uv_tcp_bind, uv_pipe_bind, uv_listen, uv_read_start,
  * uv_shutdown, and uv_write2's handle to send), and lets the TCP option
- * setters succeed without a descriptor. Each line is one call on a handle
+ * setters succeed without a descriptor (uv_tcp_close_reset, which needs one,
+ * is UV_EBADF). Each line is one call on a handle
  * that was opened, then passed to uv_close() without running the loop.
  */
 #include <netinet/in.h>
@@ -32,6 +33,8 @@ static void tcp_cases(void) {
   say("tcp never opened, closing: uv_tcp_bind = %s", diff_err(uv_tcp_bind(&t, (const struct sockaddr*)&addr, 0)));
   say("  uv_listen = %s", diff_err(uv_listen((uv_stream_t*)&t, 1, NULL)));
   say("  uv_tcp_nodelay = %s", diff_err(uv_tcp_nodelay(&t, 1)));
+  say("  uv_tcp_keepalive = %s", diff_err(uv_tcp_keepalive(&t, 1, 60)));
+  say("  uv_tcp_simultaneous_accepts = %s", diff_err(uv_tcp_simultaneous_accepts(&t, 1)));
   drain();
 
   CHECK(uv_tcp_init(&loop, &t) == 0);
@@ -39,6 +42,7 @@ static void tcp_cases(void) {
   uv_close((uv_handle_t*)&t, on_close);
   say("tcp bound, closing: uv_tcp_bind = %s", diff_err(uv_tcp_bind(&t, (const struct sockaddr*)&addr, 0)));
   say("  uv_listen = %s", diff_err(uv_listen((uv_stream_t*)&t, 1, NULL)));
+  say("  uv_tcp_close_reset = %s", diff_err(uv_tcp_close_reset(&t, on_close)));
   drain();
 }
 
