@@ -128,6 +128,8 @@ int uv_read_start(uv_stream_t* stream, uv_alloc_cb alloc_cb, uv_read_cb read_cb)
   if (handle_is_closing(reinterpret_cast<uv_handle_t*>(stream))) return UV_EINVAL;
   if (stream->flags & kReading) return UV_EALREADY;
   if (!(stream->flags & kReadable)) return UV_ENOTCONN;
+  // epoll cannot watch it: a watcher would never fire (stream_unpollable.cpp).
+  if (stream->flags & kUnpollable) return UV_EPERM;
 
   int r = io_start(stream->loop, &stream->io_watcher, kPollIn);
   if (r < 0) return r;

@@ -151,7 +151,7 @@ void stream_write(uv_stream_t* stream) noexcept {
     }
 
     // Partial write or EAGAIN: the socket buffer is full.
-    if (stream->flags & kBlockingWrites) continue;  // a blocking descriptor: just write again
+    if (stream->flags & (kBlockingWrites | kUnpollable)) continue;  // blocking, or a file: just write again
     io_start(stream->loop, &stream->io_watcher, kPollOut);  // wait for room
     return;
   }
