@@ -3,10 +3,14 @@
 // byte), that a second taker really waits, and that EINTR, injected through
 // the syscall seam, is retried on both sides of the lock.
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <fstream>
+#include <string>
 #include <thread>
 
 #include "debug/fd_table.h"
@@ -32,6 +36,13 @@ int bytes_in_lock_pipe() {
   int n = -1;
   if (detail::signal_lock_pipefd[0] < 0 || ioctl(detail::signal_lock_pipefd[0], FIONREAD, &n) != 0) return -1;
   return n;
+}
+
+/** True while thread @p tid is inside the read(2) system call (/proc/self/task/TID/syscall). */
+bool sleeping_in_read(pid_t tid) {
+  std::ifstream f("/proc/self/task/" + std::to_string(tid) + "/syscall");
+  long nr = -1;
+  return (f >> nr) && nr == SYS_read;
 }
 
 }  // namespace
@@ -60,14 +71,22 @@ TEST_CASE("lock pipe: a second taker waits until the holder gives the byte back"
   REQUIRE(bytes_in_lock_pipe() == 1);  // without the byte, taking the lock would block this test
   REQUIRE(detail::signal_lock() == 0);
 
+  std::atomic<pid_t> tid{0};
   std::atomic<bool> got_it{false};
   int second = -1;
   std::thread taker([&] {
+    tid = gettid();
     second = detail::signal_lock();  // must block in read() while we hold the byte
     got_it = true;
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  // Wait until the taker either returned or sleeps in read(2) (the kernel says which).
+  bool blocked = false;
+  for (int i = 0; i < 10000 && !got_it && !blocked; ++i) {
+    blocked = tid != 0 && sleeping_in_read(tid);
+    if (!blocked) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   CHECK_FALSE(got_it.load());  // it did not get past a held lock
+  CHECK(blocked);
   REQUIRE(detail::signal_unlock() == 0);
   taker.join();
   CHECK(second == 0);  // it got the lock once we released it (not UV_EAGAIN)
