@@ -38,7 +38,9 @@ enum HandleFlag : unsigned int {
   kWritable = 1u << 13,  ///< stream: may be written
   kBlockingWrites = 1u << 14,  ///< stream: uv_stream_set_blocking(1)
   kTcpNodelay = 1u << 15,      ///< tcp: TCP_NODELAY requested
+  kTcpKeepalive = 1u << 18,    ///< tcp: SO_KEEPALIVE requested (60 s when applied later)
   kSignalOneShot = 1u << 16,   ///< signal: stop after the first delivery
+  kUnpollable = 1u << 17,      ///< stream: epoll refuses the descriptor (a file): writes synchronous, no reads
 };
 
 /** Bits of uv_loop_t::flags. */

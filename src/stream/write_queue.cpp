@@ -98,6 +98,16 @@ void finish(uv_write_t* req) noexcept {
 
 // [docs:write-bufs]
 ssize_t write_bufs(uv_stream_t* stream, const uv_buf_t* bufs, unsigned int nbufs, int send_fd) noexcept {
+  if (send_fd != -1) {
+    // The descriptor rides on the first byte of this call, and one call takes
+    // at most IOV_MAX buffers: skip empty ones first, or 1024 of them would
+    // leave the descriptor no byte to travel with. advance() steps over them
+    // the same way once the call returns.
+    while (nbufs > 1 && bufs->len == 0) {
+      ++bufs;
+      --nbufs;
+    }
+  }
   // uv_buf_t has struct iovec's layout on Unix (uv.h), so the array is passed as is.
   const auto* iov = reinterpret_cast<const struct iovec*>(bufs);
   int iovcnt = static_cast<int>(nbufs < kIovMax ? nbufs : kIovMax);
@@ -151,7 +161,7 @@ void stream_write(uv_stream_t* stream) noexcept {
     }
 
     // Partial write or EAGAIN: the socket buffer is full.
-    if (stream->flags & kBlockingWrites) continue;  // a blocking descriptor: just write again
+    if (stream->flags & (kBlockingWrites | kUnpollable)) continue;  // blocking, or a file: just write again
     io_start(stream->loop, &stream->io_watcher, kPollOut);  // wait for room
     return;
   }
