@@ -21,7 +21,7 @@
 
 namespace {
 
-/** Copies @p src into a field of @p size bytes; UV_E2BIG if it does not fit. libuv: uv__strscpy */
+/** Copies @p src into a field of @p size bytes; UV_E2BIG if it does not fit. libuv: src/strscpy.c uv__strscpy */
 int copy_field(char* dst, const char* src, size_t size) {
   size_t len = strnlen(src, size);
   if (len == size) return UV_E2BIG;
