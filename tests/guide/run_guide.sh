@@ -14,7 +14,8 @@ for prog in threads signal_threads interfaces; do
   "$cc" -Wall -Werror "$src_dir/$prog.c" -o "$work/$prog-uvref" $(pkg-config --cflags --libs uvref)
   "$cc" -Wall -Werror "$src_dir/$prog.c" -o "$work/$prog-libuv" $(pkg-config --cflags --libs libuv)
   if ldd "$work/$prog-uvref" | grep -q "libuv\.so"; then echo "$prog-uvref links Debian's libuv"; exit 1; fi
-  timeout 60 "$work/$prog-uvref" > "$work/$prog.uvref.out"
+  # uvref.pc puts no rpath in Libs (a packaged library's does not): say where the .so is.
+  LD_LIBRARY_PATH=$work/prefix/lib timeout 60 "$work/$prog-uvref" > "$work/$prog.uvref.out"
   timeout 60 "$work/$prog-libuv" > "$work/$prog.libuv.out"
   if diff -u "$work/$prog.libuv.out" "$work/$prog.uvref.out"; then
     echo "$prog: same output as with libuv ($(wc -l < "$work/$prog.uvref.out") lines)"
