@@ -7,18 +7,15 @@ set -euo pipefail
 build_dir=$1; src_dir=$2; cc=${3:-cc}
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 cmake --install "$build_dir" --prefix "$work/prefix" > /dev/null
-libdir=$(dirname "$(find "$work/prefix" -name uvref.pc -print -quit)")/..
-export PKG_CONFIG_PATH=$libdir/pkgconfig
-# uvref.pc carries no rpath (as a distribution's .pc would not): the dynamic
-# loader finds the just-installed libuvref.so through LD_LIBRARY_PATH.
-uvref_libdir=$(pkg-config --variable=libdir uvref)
+export PKG_CONFIG_PATH=$work/prefix/lib/pkgconfig
 pkg-config --exists libuv || { echo "Debian's libuv1-dev (pkg-config libuv) is missing"; exit 1; }
 status=0
 for prog in threads signal_threads interfaces; do
   "$cc" -Wall -Werror "$src_dir/$prog.c" -o "$work/$prog-uvref" $(pkg-config --cflags --libs uvref)
   "$cc" -Wall -Werror "$src_dir/$prog.c" -o "$work/$prog-libuv" $(pkg-config --cflags --libs libuv)
   if ldd "$work/$prog-uvref" | grep -q "libuv\.so"; then echo "$prog-uvref links Debian's libuv"; exit 1; fi
-  LD_LIBRARY_PATH=$uvref_libdir timeout 60 "$work/$prog-uvref" > "$work/$prog.uvref.out"
+  # uvref.pc puts no rpath in Libs (a packaged library's does not): say where the .so is.
+  LD_LIBRARY_PATH=$work/prefix/lib timeout 60 "$work/$prog-uvref" > "$work/$prog.uvref.out"
   timeout 60 "$work/$prog-libuv" > "$work/$prog.libuv.out"
   if diff -u "$work/$prog.libuv.out" "$work/$prog.uvref.out"; then
     echo "$prog: same output as with libuv ($(wc -l < "$work/$prog.uvref.out") lines)"
