@@ -91,7 +91,7 @@ inline void handle_unref(uv_handle_t* h) noexcept {
   if (h->flags & kActive) h->loop->active_handles--;
 }
 
-/** Queues a closing handle for the closing phase of uv_run(). libuv: uv__make_close_pending */
+/** Queues a closing handle for the closing phase of uv_run(). libuv: src/unix/core.c uv__make_close_pending */
 void make_close_pending(uv_handle_t* h) noexcept;
 
 // --- requests --------------------------------------------------------------------

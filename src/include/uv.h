@@ -8,6 +8,10 @@
  * private fields are uvref's own but keep libuv's sizes for the handle,
  * stream, pipe and write-request structs (tests/unit/test_layout.cpp pins them).
  *
+ * Three declarations are later libuv API, not 1.44's, and each says so:
+ * uv_pipe_bind2(), uv_pipe_connect2() and UV_PIPE_NO_TRUNCATE (libuv 1.46).
+ * A program that must build against libuv 1.44 cannot use them.
+ *
  * Handles "subclass" each other the way libuv's do: a struct begins with its
  * parent's field macro, so a `uv_pipe_t*` is a valid `uv_stream_t*`, which is a
  * valid `uv_handle_t*`:
@@ -826,7 +830,7 @@ UV_EXTERN int uv_stream_set_blocking(uv_stream_t* handle, int blocking);
 
 /** @name Pipes
  * @{ */
-/** Flags for uv_pipe_bind2() and uv_pipe_connect2() (libuv 1.46). */
+/** Flags for uv_pipe_bind2() and uv_pipe_connect2(). Later API: libuv 1.46, not in 1.44. */
 enum {
   UV_PIPE_NO_TRUNCATE = 1u << 0 /**< Fail with UV_EINVAL rather than truncate a long name. */
 };
@@ -843,12 +847,18 @@ UV_EXTERN int uv_pipe_init(uv_loop_t* loop, uv_pipe_t* handle, int ipc);
 UV_EXTERN int uv_pipe_open(uv_pipe_t* handle, uv_file file);
 /** Binds to a path; UV_ENAMETOOLONG if it does not fit sun_path (uvref, see docs). */
 UV_EXTERN int uv_pipe_bind(uv_pipe_t* handle, const char* name);
-/** Binds to a name of @p namelen bytes; a leading NUL selects Linux's abstract namespace. */
+/**
+ * Binds to a name of @p namelen bytes; a leading NUL selects Linux's abstract namespace.
+ * Later API: libuv 1.46, not in 1.44.
+ */
 UV_EXTERN int uv_pipe_bind2(uv_pipe_t* handle, const char* name, size_t namelen, unsigned int flags);
 /** Connects to a path; the result arrives through @p cb. */
 UV_EXTERN void uv_pipe_connect(uv_connect_t* req, uv_pipe_t* handle, const char* name,
                                uv_connect_cb cb);
-/** Connects to a name of @p namelen bytes (abstract if it starts with NUL). */
+/**
+ * Connects to a name of @p namelen bytes (abstract if it starts with NUL).
+ * Later API: libuv 1.46, not in 1.44.
+ */
 UV_EXTERN int uv_pipe_connect2(uv_connect_t* req, uv_pipe_t* handle, const char* name,
                                size_t namelen, unsigned int flags, uv_connect_cb cb);
 /** The bound name; UV_ENOBUFS (and the needed size) if @p buffer is too small. */

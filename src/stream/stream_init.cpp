@@ -19,7 +19,8 @@
  * queue never waits for POLLOUT (the write path retries EAGAIN instead).
  *
  * libuv: src/unix/stream.c uv__stream_init, uv__stream_open, uv_is_readable,
- * uv_is_writable, uv_stream_set_blocking; src/uv-common.c uv_stream_get_write_queue_size
+ * uv_is_writable, uv_stream_set_blocking; src/uv-data-getter-setters.c
+ * uv_stream_get_write_queue_size
  *
  * Page: \docpage{pipe-init-open}
  */

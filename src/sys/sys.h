@@ -325,7 +325,7 @@ inline int set_nonblock(int fd, bool on) noexcept {
   return r < 0 ? r : 0;
 }
 
-/** Sets or clears FD_CLOEXEC (libuv: src/unix/core.c uv__cloexec_fcntl). */
+/** Sets or clears FD_CLOEXEC (libuv: src/unix/core.c uv__cloexec). */
 inline int set_cloexec(int fd, bool on) noexcept {
   int flags = fcntl(fd, F_GETFD);
   if (flags < 0) return flags;

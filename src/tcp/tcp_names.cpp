@@ -13,7 +13,7 @@
  * (the buffer size) and out (the address size), as for getsockname(2).
  * A bind error still pending (EADDRINUSE) is returned by getsockname, as libuv.
  *
- * libuv: src/uv-common.c uv_ip4_addr, uv_ip4_name, uv__getsockpeername;
+ * libuv: src/uv-common.c uv_ip4_addr, uv_ip4_name; src/unix/core.c uv__getsockpeername,
  * src/unix/tcp.c uv_tcp_getsockname, uv_tcp_getpeername
  *
  * Page: \docpage{tcp}

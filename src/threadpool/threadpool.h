@@ -2,7 +2,7 @@
  * @file threadpool.h
  * @brief The pool's internal interface, used by uv_queue_work() (and, in libuv, by fs and dns requests).
  *
- * libuv: src/uv-common.h uv__work_submit, uv__work_cancel
+ * libuv: src/threadpool.c uv__work_submit, uv__work_cancel (declared in src/uv-common.h)
  */
 #pragma once
 

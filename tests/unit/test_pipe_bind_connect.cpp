@@ -45,7 +45,7 @@ int connect_status(uv_loop_t* loop, uv_pipe_t* client, const char* name) {
 
 }  // namespace
 
-TEST_CASE("pipe: bind, listen, connect, accept, names; close unlinks the socket file", "[pipe][bind]") {
+TEST_CASE("pipe: bind, listen, connect, accept, names; close unlinks the socket file", "[pipe][bind][ex:pipe-bind]") {
   uv_pipe_t server, client, conn;
   TestLoop loop;
   std::string path = temp_socket_path("bind");
@@ -134,7 +134,7 @@ TEST_CASE("pipe: bind errors match libuv (EADDRINUSE, EACCES, EINVAL) and never 
   CHECK(uv_pipe_bind(&third, temp_socket_path("closing").c_str()) == UV_EINVAL);
 }
 
-TEST_CASE("pipe: names too long for sun_path are refused, never truncated", "[pipe][bind][names]") {
+TEST_CASE("pipe: names too long for sun_path are refused, never truncated", "[pipe][bind][names][ex:pipe-bind]") {
   uv_pipe_t h, client;
   TestLoop loop;
   REQUIRE(uv_pipe_init(loop, &h, 0) == 0);
@@ -173,7 +173,7 @@ TEST_CASE("pipe: names too long for sun_path are refused, never truncated", "[pi
   CHECK_FALSE(path_exists(fits));
 }
 
-TEST_CASE("pipe: abstract names (leading NUL, explicit length) and the empty name", "[pipe][names]") {
+TEST_CASE("pipe: abstract names (leading NUL, explicit length) and the empty name", "[pipe][names][ex:pipe-bind]") {
   uv_pipe_t server, client, conn, autob;
   TestLoop loop;
   std::string name = std::string("\0uvref-abstract-", 16) + std::to_string(getpid());
