@@ -3,7 +3,7 @@
  * @brief uv_os_uname(): kernel name, release, version and machine, from uname(2).
  *
  * uv_utsname_t has libuv's four 256-byte fields (the node and domain names
- * are left out, as in libuv: uv_os_gethostname() is the way to the host
+ * are left out, as in libuv; uv_os_gethostname() is the way to the host
  * name). Linux's fields are 65 bytes, so they always fit; on an error every
  * field is emptied, so a caller that ignores the return value prints
  * nothing rather than garbage.
@@ -21,7 +21,7 @@
 
 namespace {
 
-/** Copies @p src into a field of @p size bytes; UV_E2BIG if it does not fit. libuv: uv__strscpy */
+/** Copies @p src into a field of @p size bytes; UV_E2BIG if it does not fit. libuv: src/strscpy.c uv__strscpy */
 int copy_field(char* dst, const char* src, size_t size) {
   size_t len = strnlen(src, size);
   if (len == size) return UV_E2BIG;
