@@ -47,10 +47,10 @@ nitpick_ignore = [
     (kind, name)
     for kind in ("c:identifier", "c:type", "cpp:identifier")
     for name in ("size_t", "ssize_t", "int64_t", "uint64_t", "uint32_t", "pid_t", "uid_t", "gid_t",
-                 "sockaddr", "sockaddr_in", "sockaddr_in6", "va_list", "std", "uint8_t",
-                 # pthreads and POSIX types that uv.h's thread wrappers are made of
-                 "pthread_t", "pthread_mutex_t", "pthread_rwlock_t", "pthread_cond_t",
-                 "pthread_barrier_t", "pthread_once_t", "pthread_key_t", "sem_t")
+                 "sockaddr", "sockaddr_in", "sockaddr_in6", "pthread_mutex_t", "va_list", "std", "uint8_t",
+                 # the system types uv.h's thread types are (libuv's on Linux)
+                 "pthread_t", "pthread_rwlock_t", "pthread_cond_t", "pthread_barrier_t", "pthread_once_t",
+                 "pthread_key_t", "sem_t")
 ]
 
 # Anonymous unions and structs inside a struct (uv_loop_t::active_reqs,

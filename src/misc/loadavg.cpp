@@ -4,7 +4,7 @@
  *
  * Read from /proc/loadavg ("0.42 0.30 0.25 1/123 4567"); if procfs is not
  * mounted, from sysinfo(2), whose loads are fixed-point numbers scaled by
- * 2^16. If both fail the array is left as the caller filled it (libuv: the
+ * 2^16. If both fail the array is left as the caller filled it (in libuv the
  * function returns void and says nothing either).
  *
  * libuv: src/unix/linux-core.c uv_loadavg

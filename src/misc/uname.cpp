@@ -3,7 +3,7 @@
  * @brief uv_os_uname(): kernel name, release, version and machine, from uname(2).
  *
  * uv_utsname_t has libuv's four 256-byte fields (the node and domain names
- * are left out, as libuv leaves them out: uv_os_gethostname() is the way to the host
+ * are left out, as in libuv; uv_os_gethostname() is the way to the host
  * name). Linux's fields are 65 bytes, so they always fit; on an error every
  * field is emptied, so a caller that ignores the return value prints
  * nothing rather than garbage.

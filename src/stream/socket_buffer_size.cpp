@@ -2,7 +2,7 @@
  * @file socket_buffer_size.cpp
  * @brief uv_send_buffer_size, uv_recv_buffer_size: read or set SO_SNDBUF / SO_RCVBUF.
  *
- * One function per direction, two meanings, as in libuv: `*value == 0` asks
+ * One function per direction, two meanings, as in libuv. `*value == 0` asks
  * (getsockopt writes the size into *value); any other value sets it. Linux
  * doubles what is set, to leave room for its own bookkeeping, and reports
  * the doubled size back, so setting 8192 then asking gives 16384 here and

@@ -9,7 +9,7 @@
  * returned by uv_listen() (and uv_tcp_getsockname()), because some systems
  * only detect the conflict at listen() time and libuv reports it in one place.
  *
- * A closing handle is UV_EINVAL, as libuv returns: uv_close() has already closed
+ * A closing handle is UV_EINVAL, as in libuv, because uv_close() has already closed
  * its socket, and a new one made here would outlive the handle.
  *
  * Port 0 asks the kernel for a free port; uv_tcp_getsockname() tells which.

@@ -7,7 +7,7 @@
  * and send RST at once: the peer's next read or write fails with
  * UV_ECONNRESET, and no TIME_WAIT is left behind. uv_tcp_close_reset() sets
  * the option, then calls uv_close(). Refused with UV_EINVAL while a
- * shutdown is pending (libuv: platforms disagree about a reset after
+ * shutdown is pending (in libuv because platforms disagree about a reset after
  * shutdown), and with UV_EBADF when there is no socket (libuv's
  * setsockopt() on descriptor -1, for example on a closing handle).
  *

@@ -3,7 +3,7 @@
  * @brief uv_key_*: thread-local slots (pthread keys).
  *
  * A uv_key_t names one `void*` slot that every thread has its own copy of
- * (pthread_key_create without a destructor, as libuv: freeing what the slot
+ * (pthread_key_create without a destructor, as in libuv; freeing what the slot
  * points to is the program's job); uv_key_get() in a thread that never set
  * it returns NULL.
  *
