@@ -33,7 +33,7 @@
  *     uv_read_start()), before any later bytes;
  *  3. the bytes sent after that message. The stream stays usable.
  *
- * libuv: src/unix/stream.c uv__read, uv__stream_eof, uv__read_start, uv_read_stop;
+ * libuv: src/unix/stream.c uv__read, uv__stream_eof, uv__read_start, uv_read_stop,
  * src/uv-common.c uv_read_start
  *
  * Page: \docpage{stream-read}
@@ -145,6 +145,8 @@ int uv_read_start(uv_stream_t* stream, uv_alloc_cb alloc_cb, uv_read_cb read_cb)
   if (handle_is_closing(reinterpret_cast<uv_handle_t*>(stream))) return UV_EINVAL;
   if (stream->flags & kReading) return UV_EALREADY;
   if (!(stream->flags & kReadable)) return UV_ENOTCONN;
+  // epoll cannot watch it: a watcher would never fire (stream_unpollable.cpp).
+  if (stream->flags & kUnpollable) return UV_EPERM;
 
   int r = io_start(stream->loop, &stream->io_watcher, kPollIn);
   if (r < 0) return r;

@@ -96,6 +96,8 @@ int write_submit(uv_write_t* req, uv_stream_t* stream, const uv_buf_t bufs[], un
     // Still connecting: the queue starts moving once the connect succeeds.
   } else if (idle) {
     stream_write(stream);  // try now; the callback still comes from the loop
+  } else if (stream->flags & kUnpollable) {
+    io_feed(stream->loop, &stream->io_watcher);  // a file is always writable: the pending phase writes
   } else {
     io_start(stream->loop, &stream->io_watcher, kPollOut);  // behind others: wait for room
   }
