@@ -142,6 +142,13 @@ def cmd_reset(root, args):
         if os.path.isfile(saved):
             shutil.copy2(saved, os.path.join(root, rel))
             continue
+        if tree.is_exported(root):  # a starter tree's "reference" is the starter itself
+            text = tree.read(root, rel)
+            for r in ex.regions:
+                if r.file == rel:
+                    text = regions.replace_body(text, r.name, r.stub)
+            tree.write_if_changed(os.path.join(root, rel), text)
+            continue
         r = subprocess.run(["git", "-C", root, "show", f"HEAD:{rel}"], capture_output=True, text=True)
         if r.returncode != 0:
             print(f"{rel}: no copy from before `ex start` and no git history to restore it from",
