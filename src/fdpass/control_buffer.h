@@ -54,10 +54,18 @@ namespace uvref::detail::fdpass {
 
 // [docs:fdpass-control-buffer]
 /** Bytes one control message carrying @p nfds descriptors occupies (buffer size). */
-constexpr std::size_t control_space(std::size_t nfds) noexcept { return CMSG_SPACE(nfds * sizeof(int)); }
+constexpr std::size_t control_space(std::size_t nfds) noexcept {
+  // [docs:ex-control-space]
+  return CMSG_SPACE(nfds * sizeof(int));
+  // [/docs:ex-control-space]
+}
 
 /** The value of cmsg_len for a message carrying @p nfds descriptors (no trailing padding). */
-constexpr std::size_t control_len(std::size_t nfds) noexcept { return CMSG_LEN(nfds * sizeof(int)); }
+constexpr std::size_t control_len(std::size_t nfds) noexcept {
+  // [docs:ex-control-len]
+  return CMSG_LEN(nfds * sizeof(int));
+  // [/docs:ex-control-len]
+}
 
 /**
  * Room for one SCM_RIGHTS message with up to @p N descriptors, aligned for
@@ -67,17 +75,21 @@ constexpr std::size_t control_len(std::size_t nfds) noexcept { return CMSG_LEN(n
 template <std::size_t N>
 union ControlBuffer {
   unsigned char bytes[control_space(N)];  ///< what msg_control points at
+  // [docs:ex-control-align]
   struct cmsghdr align;                   ///< never read: gives the union cmsghdr's alignment
+  // [/docs:ex-control-align]
 };
 
 /** How many descriptors one recvmsg() can take: 64, as libuv 1.44 (UV__CMSG_FD_COUNT). */
 constexpr std::size_t kMaxRecvFds = 64;
 // [/docs:fdpass-control-buffer]
 
+// [docs:ex-control-asserts]
 // The x86-64 numbers the docs quote: a 16-byte header, one 4-byte descriptor, 4 bytes of padding.
 static_assert(sizeof(struct cmsghdr) == 16);
 static_assert(control_space(1) == 24 && control_len(1) == 20);
 static_assert(sizeof(ControlBuffer<1>) == 24 && alignof(ControlBuffer<1>) == alignof(struct cmsghdr));
 static_assert(control_space(kMaxRecvFds) == 272);  // libuv 1.44's receive buffer, measured
+// [/docs:ex-control-asserts]
 
 }  // namespace uvref::detail::fdpass

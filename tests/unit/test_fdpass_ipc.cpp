@@ -88,7 +88,7 @@ void count_cb(uv_write_t*, int status) {
 }  // namespace
 
 TEST_CASE("ipc: uv_write2 sends a pipe handle; the receiver accepts it into a uv_pipe_t and uses it",
-          "[fdpass][ipc]") {
+          "[fdpass][ipc][ex:fdpass-accept]") {
   IpcPair ipc;
   IpcPair cargo;  // cargo.a travels; cargo.b stays here to talk to it
   uv_pipe_t accepted{};
@@ -179,7 +179,8 @@ TEST_CASE("ipc: uv_write2 on a pipe that is not IPC is UV_EINVAL", "[fdpass][ipc
   CHECK(uv_write2(&req, as_stream(&plain), &buf, 1, as_stream(&cargo), nullptr) == UV_EINVAL);
 }
 
-TEST_CASE("ipc: closing an IPC pipe closes every descriptor still pending", "[fdpass][ipc]") {
+TEST_CASE("ipc: closing an IPC pipe closes every descriptor still pending",
+          "[fdpass][ipc][ex:fdpass-pending-queue]") {
   std::size_t baseline = open_fd_count();
   {
     IpcPair ipc;
@@ -410,7 +411,7 @@ TEST_CASE("ipc: parent and child over uv_socketpair: the child answers through a
 }
 
 TEST_CASE("ipc: 70 descriptors in one message: the byte arrives, then UV_EMSGSIZE, 64 pending, reading goes on",
-          "[fdpass][ipc][ctrunc]") {
+          "[fdpass][ipc][ctrunc][ex:fdpass-pending-queue]") {
   // libuv 1.44.2 reports nothing here: 64 pending, 6 silently closed by the kernel.
   uv_pipe_t receiver{};
   Reader reader;

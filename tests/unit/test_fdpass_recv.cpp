@@ -8,7 +8,8 @@ using namespace uvref::detail::fdpass;
 using namespace uvref::test::fdpass;
 
 
-TEST_CASE("recv_with_fds: bytes to the buffer, descriptors to the pending queue", "[fdpass][recv]") {
+TEST_CASE("recv_with_fds: bytes to the buffer, descriptors to the pending queue",
+          "[fdpass][recv][ex:fdpass-pending-queue]") {
   auto [a, b] = socket_pair();
   Fd origin(::eventfd(0, EFD_CLOEXEC));
   std::vector<int> sent = dups(origin, 3);
@@ -28,7 +29,8 @@ TEST_CASE("recv_with_fds: bytes to the buffer, descriptors to the pending queue"
   }
 }
 
-TEST_CASE("recv_with_fds: one read never runs past a message that carried descriptors", "[fdpass][recv]") {
+TEST_CASE("recv_with_fds: one read never runs past a message that carried descriptors",
+          "[fdpass][recv][ex:fdpass-pending-queue]") {
   auto [a, b] = socket_pair();
   Fd origin(::eventfd(0, EFD_CLOEXEC));
   std::vector<int> two = dups(origin, 2), one = dups(origin, 1);
@@ -48,7 +50,7 @@ TEST_CASE("recv_with_fds: one read never runs past a message that carried descri
 }
 
 TEST_CASE("recv_with_fds: 70 descriptors in one message: 64 queued, UV_EMSGSIZE, none leaked",
-          "[fdpass][recv][ctrunc]") {
+          "[fdpass][recv][ctrunc][ex:fdpass-pending-queue]") {
   auto [a, b] = socket_pair();
   Fd origin(::eventfd(0, EFD_CLOEXEC));
   std::vector<int> sent = dups(origin, 70);
