@@ -2,7 +2,7 @@
  * @file async.cpp
  * @brief uv_async_t: wake the loop from another thread; many sends, one callback.
  *
- * All async handles of a loop share the loop's eventfd (stage 3,
+ * All async handles of a loop share the loop's eventfd (stage 4,
  * loop_init/async_eventfd.cpp). A send marks its handle pending and, if it
  * was not pending already, writes to the eventfd; the loop wakes, reads the
  * eventfd once, and runs the callback of every pending handle.

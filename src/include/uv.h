@@ -601,7 +601,7 @@ struct uv_loop_s {
   unsigned int stop_flag;       /**< Set by uv_stop(). */
   /* --- private --- */
   unsigned long flags;                /**< Loop flags (UV_LOOP_BLOCK_SIGNAL for SIGPROF...). */
-  int backend_fd;                     /**< Stage 4: the epoll instance (epoll_create1). */
+  int backend_fd;                     /**< Stage 1: the epoll instance (epoll_create1). */
   struct uv__queue pending_queue;     /**< I/O watchers whose callbacks run in the pending phase. */
   struct uv__queue watcher_queue;     /**< I/O watchers whose epoll registration must change. */
   uv__io_t** watchers;                /**< Watchers indexed by descriptor. */
@@ -609,15 +609,15 @@ struct uv_loop_s {
   unsigned int nfds;                  /**< Number of registered watchers. */
   struct uv__queue wq;                /**< Finished thread-pool work waiting for its done callback. */
   pthread_mutex_t wq_mutex;           /**< Protects wq. */
-  uv_async_t wq_async;                /**< Wakes the loop when work finishes (stage 3's first user). */
+  uv_async_t wq_async;                /**< Wakes the loop when work finishes (stage 4's first user). */
   uv_handle_t* closing_handles;       /**< Handles whose close callbacks are due. */
   struct uv__queue process_handles;   /**< Live uv_process_t handles. */
   struct uv__queue prepare_handles;   /**< Active prepare handles. */
   struct uv__queue check_handles;     /**< Active check handles. */
   struct uv__queue idle_handles;      /**< Active idle handles. */
   struct uv__queue async_handles;     /**< Every async handle. */
-  uv__io_t async_io_watcher;          /**< Stage 3: watches the eventfd. */
-  int async_wfd;                      /**< Stage 3: write end; -1 because the eventfd is both ends. */
+  uv__io_t async_io_watcher;          /**< Stage 4: watches the eventfd. */
+  int async_wfd;                      /**< Stage 4: write end; -1 because the eventfd is both ends. */
   struct {
     uv_timer_t** nodes;               /**< Binary min-heap of active timers. */
     unsigned int nelts;               /**< Number of active timers. */
@@ -625,8 +625,8 @@ struct uv_loop_s {
   } timer_heap;                       /**< Active timers, earliest first. */
   uint64_t timer_counter;             /**< Next timer start_id. */
   uint64_t time;                      /**< Cached "now" in milliseconds (uv_now()). */
-  int signal_pipefd[2];               /**< Stage 2: per-loop signal pipe (read end, write end). */
-  uv__io_t signal_io_watcher;         /**< Stage 2: watches signal_pipefd[0]. */
+  int signal_pipefd[2];               /**< Stage 3: per-loop signal pipe (read end, write end). */
+  uv__io_t signal_io_watcher;         /**< Stage 3: watches signal_pipefd[0]. */
   uv_signal_t child_watcher;          /**< SIGCHLD watcher: the signal pipe's first user. */
   int emfile_fd;                      /**< Reserve descriptor for the EMFILE trick, or -1. */
   void* poll_events;                  /**< The epoll_wait batch being dispatched (struct epoll_event*). */

@@ -1,6 +1,6 @@
 /**
  * @file signal_lock_pipe.cpp
- * @brief Stage 1 of loop initialisation: the process-wide signal lock, made of a pipe.
+ * @brief Stage 2 of loop initialisation: the process-wide signal lock, made of a pipe.
  *
  * What it creates: one blocking pipe, `pipe2(fds, O_CLOEXEC)`, once per
  * process (the first uv_loop_init() makes it; later loops reuse it), and

@@ -8,7 +8,7 @@
  *
  * The way back is the interesting part: a worker that finished an item
  * appends it to its loop's `wq` list (under `loop->wq_mutex`) and calls
- * uv_async_send(&loop->wq_async), which writes the loop's eventfd (stage 3).
+ * uv_async_send(&loop->wq_async), which writes the loop's eventfd (stage 4).
  * The loop wakes in epoll_wait(), and work_done() runs the done callbacks on
  * the loop thread. So the pool never calls user code on the loop's behalf.
  *

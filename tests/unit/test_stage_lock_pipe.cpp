@@ -1,4 +1,4 @@
-// Stage 1, the process-wide signal lock pipe: made once per process (a
+// Stage 2, the process-wide signal lock pipe: made once per process (a
 // second loop opens 4 descriptors, not 6), a working lock (the byte), and
 // remade in a forked child (pthread_atfork).
 #include <sys/ioctl.h>
