@@ -5,8 +5,16 @@
 
 The transcript is normalised first, so that it does not rot with every edit:
 source line numbers, process ids and GDB's host-dependent notices are removed.
+Also rewritten: thread identities in GDB's "[Switching to Thread 0x7ffff7a1d6c0
+(LWP 25398)]" (an address and a kernel thread id: "Thread TID"), and the
+syscall number in "Catchpoint 1 (syscall 'kill' [62])", which is the
+architecture's (62 on x86-64, 129 on arm64).
 The docs page shows EXPECTED.txt itself, so what the page says GDB prints is
 what this test checks GDB prints.
+
+Process ids appear in GDB's notices ("(process 1234)") and, where a library
+function takes one, as a frame argument ("pid=1234", e.g. read_exec_result in
+uv_spawn): both become PID.
 
 GDB runs with a clean descriptor table (numbers start at 3 wherever the test runs)
 and with PROGRAM's build directory on its auto-load safe-path, so uvref's GDB
@@ -38,7 +46,11 @@ def normalise(text: str) -> str:
         line = re.sub(r"(\.(?:cpp|h|c)):\d+", r"\1", line)       # "loop.cpp:78" -> "loop.cpp"
         line = re.sub(r", line \d+\.$", ".", line)                # "file loop.cpp, line 78."
         line = re.sub(r"\(process \d+\)", "(process PID)", line)
+        line = re.sub(r"\bpid=\d+", "pid=PID", line)            # a frame argument named pid
         line = re.sub(r"(Breakpoint \d+ at )0x[0-9a-f]+: ", r"\1ADDR: ", line)
+        line = re.sub(r"Thread 0x[0-9a-f]+ \(LWP \d+\)", "Thread TID", line)
+        if line.startswith("Catchpoint "):                        # "(syscall 'kill' [62])"
+            line = re.sub(r"('\w+') \[\d+\]", r"\1", line)
         out.append(line.rstrip())
     return "\n".join(out) + "\n"
 

@@ -138,7 +138,7 @@ def main(probe_path, trace_path, out_path):
 
 
 def _stage_name(text):
-    """The tour's '4. epoll_create1: ...' -> 'stage 4. epoll_create1: ...' (the docs' numbering)."""
+    """The tour's '1. epoll_create1: ...' -> 'stage 1. epoll_create1: ...' (numbered in run order)."""
     return "stage " + text if re.match(r"^\d+\.", text) else text
 
 

@@ -2,7 +2,7 @@
  * @file async.cpp
  * @brief uv_async_t: wake the loop from another thread; many sends, one callback.
  *
- * All async handles of a loop share the loop's eventfd (stage 3,
+ * All async handles of a loop share the loop's eventfd (stage 4,
  * loop_init/async_eventfd.cpp). A send marks its handle pending and, if it
  * was not pending already, writes to the eventfd; the loop wakes, reads the
  * eventfd once, and runs the callback of every pending handle.
@@ -10,7 +10,8 @@
  * `pending` is a small state machine, changed only with atomic
  * compare-and-exchange:
  *
- *     0 idle  --send-->  1 busy (sender is writing the eventfd)  --send-->  2 sent
+ *     0 idle  --send-->  1 busy (sender is writing the eventfd)
+ *     1 busy  --the same sender, eventfd written-->  2 sent
  *     2 sent  --loop dispatches-->  0 idle  (then the callback runs)
  *
  * The busy state exists for uv_close(): the loop must not finish closing a

@@ -79,38 +79,38 @@ int loop_init_stages(uv_loop_t* loop, StageObserver observe, void* ctx) noexcept
     if (observe) observe(loop, stage, ctx);
   };
 
-  int r = platform_loop_init(loop);  // stage 4: epoll_create1
+  int r = platform_loop_init(loop);  // stage 1: epoll_create1
   if (r < 0) return r;
   Undo undo_epoll([loop] { platform_loop_delete(loop); });
-  after("4. epoll_create1: the backend descriptor");
+  after("1. epoll_create1: the backend descriptor");
 
-  // Stages 2 and 3 queue their watchers, which allocates loop->watchers.
+  // Stages 3 and 4 queue their watchers, which allocates loop->watchers.
   Undo undo_watchers([loop] {
     std::free(loop->watchers);
     loop->watchers = nullptr;
     loop->nwatchers = 0;
   });
 
-  r = signal_global_once_init();  // stage 1: lock pipe, once per process
+  r = signal_global_once_init();  // stage 2: lock pipe, once per process
   if (r < 0) return r;
-  after("1. the process-wide signal lock pipe");
+  after("2. the process-wide signal lock pipe");
 
-  r = uv_signal_init(loop, &loop->child_watcher);  // stage 2: signal pipe
+  r = uv_signal_init(loop, &loop->child_watcher);  // stage 3: signal pipe
   if (r < 0) return r;
   handle_unref(reinterpret_cast<uv_handle_t*>(&loop->child_watcher));
   loop->child_watcher.flags |= kInternal;
   Undo undo_signal_pipe([loop] { signal_loop_close_pipe(loop); });
-  after("2. the per-loop signal pipe");
+  after("3. the per-loop signal pipe");
 
   r = pthread_mutex_init(&loop->wq_mutex, nullptr);
   if (r != 0) return UV__ERR(r);
   Undo undo_mutex([loop] { pthread_mutex_destroy(&loop->wq_mutex); });
 
-  r = uv_async_init(loop, &loop->wq_async, work_done);  // stage 3: eventfd
+  r = uv_async_init(loop, &loop->wq_async, work_done);  // stage 4: eventfd
   if (r < 0) return r;
   handle_unref(reinterpret_cast<uv_handle_t*>(&loop->wq_async));
   loop->wq_async.flags |= kInternal;
-  after("3. the async eventfd");
+  after("4. the async eventfd");
 
   undo_mutex.dismiss();
   undo_signal_pipe.dismiss();
@@ -135,13 +135,13 @@ int uv_loop_close(uv_loop_t* loop) {
   }
 
   signal_loop_stop_all(loop);
-  signal_loop_close_pipe(loop);  // stage 2 undone
-  async_stop(loop);              // stage 3 undone
+  signal_loop_close_pipe(loop);  // stage 3 undone
+  async_stop(loop);              // stage 4 undone
   if (loop->emfile_fd != -1) {
     uvref::sys::close_fd(loop->emfile_fd);
     loop->emfile_fd = -1;
   }
-  platform_loop_delete(loop);  // stage 4 undone; stage 1 belongs to the process
+  platform_loop_delete(loop);  // stage 1 undone; stage 2 belongs to the process
 
   pthread_mutex_destroy(&loop->wq_mutex);
   std::free(loop->watchers);

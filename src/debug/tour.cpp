@@ -80,7 +80,7 @@ int main() {
     return 1;
   }
 
-  // The watchers of stages 2 and 3 are queued, not registered: the first
+  // The watchers of stages 3 and 4 are queued, not registered: the first
   // iteration with an active handle makes the two epoll_ctl(ADD) calls.
   uv_timer_t timer;
   uv_timer_init(&loop, &timer);

@@ -1,6 +1,6 @@
 /**
  * @file async_eventfd.cpp
- * @brief Stage 3 of loop initialisation: the eventfd that wakes the loop for uv_async_send().
+ * @brief Stage 4 of loop initialisation: the eventfd that wakes the loop for uv_async_send().
  *
  * What it creates: one `anon_inode:[eventfd]` descriptor,
  * `eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)`, watched by

@@ -1,6 +1,6 @@
 /**
  * @file epoll_create.cpp
- * @brief Stage 4 of loop initialisation: the epoll instance, the loop's "backend" descriptor.
+ * @brief Stage 1 of loop initialisation: the epoll instance, the loop's "backend" descriptor.
  *
  * What it creates: one descriptor, `anon_inode:[eventpoll]`, with FD_CLOEXEC,
  * stored in `loop->backend_fd`. Every other descriptor the loop watches is
@@ -11,10 +11,9 @@
  * window in which another thread could fork between epoll_create() and
  * fcntl(FD_CLOEXEC).
  *
- * Why it runs first although the docs call it stage 4: libuv 1.44's
- * uv_loop_init() calls the platform hook before anything else (libuv 1.8
- * made the signal lock pipe first). Nothing is registered yet: the first
- * epoll_ctl() happens in the first uv_run().
+ * Why it runs first: libuv 1.44's uv_loop_init() calls the platform hook
+ * before anything else (libuv 1.8 made the signal lock pipe first). Nothing
+ * is registered yet: the first epoll_ctl() happens in the first uv_run().
  *
  * In GDB: `break uvref::detail::platform_loop_init`, `finish`, then
  * `p loop->backend_fd` and `shell ls -l /proc/$pid/fd`.

@@ -1,6 +1,6 @@
 /**
  * @file signal_pipe.cpp
- * @brief Stage 2 of loop initialisation: the per-loop signal pipe.
+ * @brief Stage 3 of loop initialisation: the per-loop signal pipe.
  *
  * What it creates: a pipe with both ends non-blocking and close-on-exec,
  * `pipe2(fds, O_NONBLOCK | O_CLOEXEC)`, stored in `loop->signal_pipefd`,

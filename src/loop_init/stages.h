@@ -2,15 +2,16 @@
  * @file stages.h
  * @brief The four stages of loop initialisation, one unit each, in the order uv_loop_init() runs them.
  *
- * The docs number the stages from the simplest idea to the central one; uv_loop_init()
- * runs them in libuv 1.44's order, 4-1-2-3, which is what strace shows:
- *   4. epoll_create1(EPOLL_CLOEXEC)                 epoll_create.cpp     loop->backend_fd
- *   1. pipe2(O_CLOEXEC)             first loop only  signal_lock_pipe.cpp signal_lock_pipefd[2]
- *   2. pipe2(O_NONBLOCK|O_CLOEXEC)                  signal_pipe.cpp      loop->signal_pipefd[2]
- *   3. eventfd2(0, EFD_CLOEXEC|EFD_NONBLOCK)         async_eventfd.cpp    loop->async_io_watcher.fd
- * No epoll_ctl() happens here: the watchers of stages 3 and 4 are only queued,
- * and the first uv_run() registers them. The tour (src/debug/tour.cpp) calls
- * the stages one by one and shows each new descriptor.
+ * The stages are numbered in the order uv_loop_init() runs them, libuv 1.44's
+ * order, which is what strace shows:
+ *   1. epoll_create1(EPOLL_CLOEXEC)                 epoll_create.cpp     loop->backend_fd
+ *   2. pipe2(O_CLOEXEC)             first loop only  signal_lock_pipe.cpp signal_lock_pipefd[2]
+ *   3. pipe2(O_NONBLOCK|O_CLOEXEC)                  signal_pipe.cpp      loop->signal_pipefd[2]
+ *   4. eventfd2(0, EFD_CLOEXEC|EFD_NONBLOCK)         async_eventfd.cpp    loop->async_io_watcher.fd
+ * No epoll_ctl() happens here: the watchers of the signal pipe (stage 3) and
+ * the eventfd (stage 4) are only queued, and the first uv_run() registers
+ * them. The tour (src/debug/tour.cpp) calls the stages one by one and shows
+ * each new descriptor.
  */
 #pragma once
 
@@ -30,23 +31,25 @@ using StageObserver = void (*)(uv_loop_t* loop, const char* stage, void* ctx);
  */
 int loop_init_stages(uv_loop_t* loop, StageObserver observe, void* ctx) noexcept;
 
-// Stage 4: the epoll instance. libuv: src/unix/linux-core.c uv__platform_loop_init
+// Stage 1: the epoll instance. libuv: src/unix/linux-core.c uv__platform_loop_init
 int platform_loop_init(uv_loop_t* loop) noexcept;
 void platform_loop_delete(uv_loop_t* loop) noexcept;
 
-// Stage 1: the process-wide signal lock pipe. libuv: src/unix/signal.c uv__signal_global_once_init
+// Stage 2: the process-wide signal lock pipe. libuv: src/unix/signal.c uv__signal_global_once_init
 extern int signal_lock_pipefd[2];
 int signal_global_once_init() noexcept;
+/** Closes the lock pipe (library unload, uv_library_shutdown). libuv: src/unix/signal.c uv__signal_cleanup */
+void signal_global_cleanup() noexcept;
 int signal_lock() noexcept;
 int signal_unlock() noexcept;
 
-// Stage 2: the per-loop signal pipe. libuv: src/unix/signal.c uv__signal_loop_once_init
+// Stage 3: the per-loop signal pipe. libuv: src/unix/signal.c uv__signal_loop_once_init
 int signal_loop_once_init(uv_loop_t* loop) noexcept;
 void signal_loop_close_pipe(uv_loop_t* loop) noexcept;
 /** The signal pipe's watcher callback (src/signal/signal.cpp): reads messages, runs signal_cb. */
 void signal_event(uv_loop_t* loop, uv__io_t* w, unsigned int events) noexcept;
 
-// Stage 3: the eventfd behind every async handle. libuv: src/unix/async.c uv__async_start
+// Stage 4: the eventfd behind every async handle. libuv: src/unix/async.c uv__async_start
 int async_start(uv_loop_t* loop) noexcept;
 void async_stop(uv_loop_t* loop) noexcept;
 /** Makes the eventfd readable (writes the 8-byte value 1). Safe from any thread and signal handlers. */

@@ -4,10 +4,10 @@
  *
  * The pieces, each from loop initialisation:
  *  - one process-wide list of watching handles per signal number, protected
- *    by the signal lock pipe (stage 1, signal_lock_pipe.cpp);
+ *    by the signal lock pipe (stage 2, signal_lock_pipe.cpp);
  *  - a sigaction() handler per watched signal, installed when the first
  *    handle starts and restored to SIG_DFL when the last one stops;
- *  - the per-loop signal pipe (stage 2, signal_pipe.cpp).
+ *  - the per-loop signal pipe (stage 3, signal_pipe.cpp).
  *
  * When a signal arrives, the handler takes the lock, writes one 16-byte
  * message {handle, signum} into the pipe of each watching handle's loop, and
@@ -243,7 +243,7 @@ void signal_loop_stop_all(uv_loop_t* loop) noexcept {
 using namespace uvref::detail;
 
 int uv_signal_init(uv_loop_t* loop, uv_signal_t* handle) {
-  int r = signal_loop_once_init(loop);  // stage 2: the loop's signal pipe
+  int r = signal_loop_once_init(loop);  // stage 3: the loop's signal pipe
   if (r < 0) return r;
   handle_init(loop, reinterpret_cast<uv_handle_t*>(handle), UV_SIGNAL);
   handle->signal_cb = nullptr;

@@ -8,7 +8,7 @@
  *
  * The way back is the interesting part: a worker that finished an item
  * appends it to its loop's `wq` list (under `loop->wq_mutex`) and calls
- * uv_async_send(&loop->wq_async), which writes the loop's eventfd (stage 3).
+ * uv_async_send(&loop->wq_async), which writes the loop's eventfd (stage 4).
  * The loop wakes in epoll_wait(), and work_done() runs the done callbacks on
  * the loop thread. So the pool never calls user code on the loop's behalf.
  *
@@ -84,7 +84,10 @@ void worker() noexcept {
 }
 // [/docs:threadpool-worker]
 
-void shutdown_pool() noexcept {
+}  // namespace
+
+/** Stops and joins the pool's threads (atexit, uv_library_shutdown). libuv: src/threadpool.c uv__threadpool_cleanup */
+void threadpool_cleanup() noexcept {
   if (pool == nullptr) return;
   {
     std::lock_guard lock(pool->mutex);
@@ -95,6 +98,8 @@ void shutdown_pool() noexcept {
   delete pool;
   pool = nullptr;
 }
+
+namespace {
 
 unsigned thread_count() noexcept {
   unsigned n = kDefaultThreads;
@@ -113,7 +118,7 @@ void init_pool() noexcept {
   for (unsigned i = 0; i < n; ++i) pool->threads.emplace_back(worker);
   if (hooks_installed) return;
   hooks_installed = true;
-  std::atexit(shutdown_pool);
+  std::atexit(threadpool_cleanup);
   // A forked child has none of the threads: it starts a pool of its own if it needs one.
   pthread_atfork(nullptr, nullptr, [] { pool = nullptr; });
 }

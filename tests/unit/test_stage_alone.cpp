@@ -42,7 +42,7 @@ const FdInfo* find_fd(const std::vector<FdInfo>& table, int fd) {
 
 }  // namespace
 
-TEST_CASE("stage 4 alone: epoll_create1 opens one blocking, close-on-exec eventpoll fd", "[stage]") {
+TEST_CASE("stage 1 alone: epoll_create1 opens one blocking, close-on-exec eventpoll fd", "[stage]") {
   uv_loop_t loop;
   detail::loop_init_fields(&loop);
   auto before = uvref::debug::fd_table();
@@ -60,7 +60,7 @@ TEST_CASE("stage 4 alone: epoll_create1 opens one blocking, close-on-exec eventp
   CHECK(same_table(before, uvref::debug::fd_table()));
 }
 
-TEST_CASE("stage 2 alone: the signal pipe is one non-blocking, close-on-exec pipe, watched but not registered",
+TEST_CASE("stage 3 alone: the signal pipe is one non-blocking, close-on-exec pipe, watched but not registered",
           "[stage]") {
   uv_loop_t loop;
   detail::loop_init_fields(&loop);
@@ -96,7 +96,7 @@ TEST_CASE("stage 2 alone: the signal pipe is one non-blocking, close-on-exec pip
   std::free(loop.watchers);  // what uv_loop_close() would free
 }
 
-TEST_CASE("stage 3 alone: one non-blocking, close-on-exec eventfd that counts wake-ups", "[stage]") {
+TEST_CASE("stage 4 alone: one non-blocking, close-on-exec eventfd that counts wake-ups", "[stage]") {
   uv_loop_t loop;
   detail::loop_init_fields(&loop);
   auto before = uvref::debug::fd_table();
@@ -127,7 +127,7 @@ TEST_CASE("stage 3 alone: one non-blocking, close-on-exec eventfd that counts wa
   std::free(loop.watchers);
 }
 
-TEST_CASE("stage 1 alone: the lock pipe is one blocking, close-on-exec pipe holding one byte", "[stage]") {
+TEST_CASE("stage 2 alone: the lock pipe is one blocking, close-on-exec pipe holding one byte", "[stage]") {
   // The leak listener made it already (it belongs to the process); calling
   // the stage again must not make another.
   auto before = uvref::debug::fd_table();

@@ -17,21 +17,21 @@ show-fds
 break uvref::detail::platform_loop_init
 continue
 finish
-echo \n== stage 4 (runs first): epoll_create1(EPOLL_CLOEXEC)\n
+echo \n== stage 1: epoll_create1(EPOLL_CLOEXEC)\n
 print loop->backend_fd
 show-fds
 
 break uvref::detail::signal_global_once_init
 continue
 finish
-echo \n== stage 1: the process-wide signal lock pipe (blocking, one byte in it)\n
+echo \n== stage 2: the process-wide signal lock pipe (blocking, one byte in it)\n
 print uvref::detail::signal_lock_pipefd
 show-fds
 
 break uvref::detail::signal_loop_once_init
 continue
 finish
-echo \n== stage 2: the per-loop signal pipe (non-blocking), watched but not yet in epoll\n
+echo \n== stage 3: the per-loop signal pipe (non-blocking), watched but not yet in epoll\n
 print loop->signal_pipefd
 print loop->signal_io_watcher.pevents
 print loop->signal_io_watcher.events
@@ -40,7 +40,7 @@ show-fds
 break uvref::detail::async_start
 continue
 finish
-echo \n== stage 3: the eventfd behind uv_async_send\n
+echo \n== stage 4: the eventfd behind uv_async_send\n
 print loop->async_io_watcher.fd
 print loop->nfds
 show-fds
