@@ -96,16 +96,19 @@ def loop_owners(loop):
     own(loop["signal_pipefd"][1], "loop->signal_pipefd[1] (signal pipe)")
     own(loop["async_io_watcher"]["fd"], "loop->async_io_watcher.fd (eventfd)")
     own(loop["emfile_fd"], "loop->emfile_fd (EMFILE reserve)")
-    for where, h in handles.loop_handles(loop):
-        short, type_name = v.type_entry(h)
-        if type_name not in v.STREAM_TYPES:
-            continue
-        s = v.concrete(h)
-        name = "%s handle %s" % (short, where)
-        own(s["io_watcher"]["fd"], name + " io_watcher.fd")
-        for fd in handles.pending_fds(s):
-            if isinstance(fd, int):
-                own(fd, name + " pending (waiting for uv_accept)")
+    try:
+        for where, h in handles.loop_handles(loop):
+            short, type_name = v.type_entry(h)
+            if type_name not in v.STREAM_TYPES:
+                continue
+            s = v.concrete(h)
+            name = "%s handle %s" % (short, where)
+            own(s["io_watcher"]["fd"], name + " io_watcher.fd")
+            for fd in handles.pending_fds(s):
+                if isinstance(fd, int):
+                    own(fd, name + " pending (waiting for uv_accept)")
+    except (gdb.error, gdb.MemoryError):
+        pass  # a loop not initialised yet: its handle list is garbage
     return owners
 
 

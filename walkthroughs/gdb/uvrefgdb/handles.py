@@ -118,8 +118,12 @@ class UvrefHandles(gdb.Command):
     def invoke(self, arg, from_tty):
         loop = gdb.parse_and_eval(arg or "loop")
         n = 0
-        for where, h in loop_handles(loop):
-            print("  [%d] %s%s" % (n, (where + " ") if where else "", summary(h)))
-            n += 1
+        try:
+            for where, h in loop_handles(loop):
+                print("  [%d] %s%s" % (n, (where + " ") if where else "", summary(h)))
+                n += 1
+        except (gdb.error, gdb.MemoryError) as e:
+            print("  (the handle list is unreadable: %s; is the loop initialised?)" % e)
+            return
         if n == 0:
             print("  (no handles)")

@@ -91,6 +91,12 @@ class LoopPrinter:
         self.value = value
 
     def to_string(self):
+        try:
+            return self.text()
+        except (gdb.error, gdb.MemoryError) as e:  # not initialised yet, or not a loop
+            return "uv_loop_t <unreadable: %s>" % e
+
+    def text(self):
         loop = self.value
         lines = [
             "backend_fd = %d (epoll), nfds = %d watched" % (int(loop["backend_fd"]), int(loop["nfds"])),

@@ -34,9 +34,23 @@ _stepping = False
 _last_function = None
 
 
+_step_through = []  # the StepThrough breakpoints, made at the first stop (see install)
+
+
+def _make_step_through():
+    for caller, callback in STEP_THROUGH.items():
+        if any(b.caller == caller for b in _step_through):
+            continue
+        try:
+            _step_through.append(StepThrough(caller, callback))
+        except gdb.error:
+            pass  # not in this program: an internal breakpoint cannot be pending
+
+
 def _on_stop(event):
     global _stepping, _last_function
     _stepping = False
+    _make_step_through()
     if isinstance(event, gdb.BreakpointEvent) and any(isinstance(b, StepThrough) for b in event.breakpoints):
         gdb.write(gdb.execute("frame", to_string=True).replace("#0  ", "", 1))
     try:
@@ -71,8 +85,5 @@ def install():
         gdb.execute("skip -file %s -rfunction %s" % (path, rule), to_string=True)
     gdb.events.stop.connect(_on_stop)
     gdb.execute("define hook-step\npython import uvrefgdb.skips; uvrefgdb.skips.arm_step()\nend", to_string=True)
-    for caller, callback in STEP_THROUGH.items():
-        try:
-            StepThrough(caller, callback)
-        except gdb.error:
-            pass  # the symbol is not loaded yet: a pending internal breakpoint is not allowed
+    # While GDB auto-loads this from the program's own objfile, its symbols cannot be
+    # looked up yet: the breakpoints are made at the first stop instead.
