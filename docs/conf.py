@@ -29,6 +29,7 @@ extensions = [
     "uvref_optional_toctree",  # toctree entries that may be absent (benchmarks.md)
     "uvref_walkthroughs",  # literalinclude inside an included walkthroughs/*/walkthrough.md
     "uvref_furo_js",      # Debian's unbundled furo.js made a classic script again
+    "uvref_exercises",    # {exercise} NAME: an exercise page from walkthroughs/exercises/NAME/exercise.toml
 ]
 
 root_doc = "index"

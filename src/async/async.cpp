@@ -10,7 +10,8 @@
  * `pending` is a small state machine, changed only with atomic
  * compare-and-exchange:
  *
- *     0 idle  --send-->  1 busy (sender is writing the eventfd)  --send-->  2 sent
+ *     0 idle  --send-->  1 busy (sender is writing the eventfd)
+ *     1 busy  --the same sender, eventfd written-->  2 sent
  *     2 sent  --loop dispatches-->  0 idle  (then the callback runs)
  *
  * The busy state exists for uv_close(): the loop must not finish closing a

@@ -21,7 +21,7 @@
  * platform_invalidate_fd() cancels that event, so no callback runs for a
  * closed (or, worse, reused) descriptor.
  *
- * libuv: src/unix/linux-core.c uv__io_poll, uv__platform_invalidate_fd
+ * libuv: src/unix/epoll.c uv__io_poll, uv__platform_invalidate_fd
  *
  * Page: \docpage{core-poll}
  */

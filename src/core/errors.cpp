@@ -7,7 +7,7 @@
  * code its name and libuv's message; unknown codes get a message that names
  * the number, as libuv does, so nothing is ever reported as a blank.
  *
- * libuv: src/uv-common.c uv_strerror, uv_err_name, uv_strerror_r, uv_err_name_r;
+ * libuv: src/uv-common.c uv_strerror, uv_err_name, uv_strerror_r, uv_err_name_r,
  * src/unix/core.c uv_translate_sys_error
  */
 #include <cstdio>

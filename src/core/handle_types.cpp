@@ -2,7 +2,8 @@
  * @file handle_types.cpp
  * @brief Names and sizes of handle and request types, and uv_buf_init().
  *
- * libuv: src/uv-common.c uv_handle_size, uv_req_size, uv_handle_type_name, uv_buf_init
+ * libuv: src/uv-common.c uv_handle_size, uv_req_size, uv_buf_init,
+ * src/uv-data-getter-setters.c uv_handle_type_name
  */
 #include "uv.h"
 

@@ -38,7 +38,9 @@ enum HandleFlag : unsigned int {
   kWritable = 1u << 13,  ///< stream: may be written
   kBlockingWrites = 1u << 14,  ///< stream: uv_stream_set_blocking(1)
   kTcpNodelay = 1u << 15,      ///< tcp: TCP_NODELAY requested
+  kTcpKeepalive = 1u << 18,    ///< tcp: SO_KEEPALIVE requested (60 s when applied later)
   kSignalOneShot = 1u << 16,   ///< signal: stop after the first delivery
+  kUnpollable = 1u << 17,      ///< stream: epoll refuses the descriptor (a file): writes synchronous, no reads
 };
 
 /** Bits of uv_loop_t::flags. */
@@ -89,7 +91,7 @@ inline void handle_unref(uv_handle_t* h) noexcept {
   if (h->flags & kActive) h->loop->active_handles--;
 }
 
-/** Queues a closing handle for the closing phase of uv_run(). libuv: uv__make_close_pending */
+/** Queues a closing handle for the closing phase of uv_run(). libuv: src/unix/core.c uv__make_close_pending */
 void make_close_pending(uv_handle_t* h) noexcept;
 
 // --- requests --------------------------------------------------------------------

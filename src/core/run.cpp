@@ -20,6 +20,16 @@
  * every 4 writes without them, every ~30 with them). The bound of 8 keeps a
  * callback that always writes again from starving the other phases.
  *
+ * Whether UV_RUN_ONCE may sleep in the poll is decided *before* the pending
+ * and idle phases run, as libuv 1.44 does: if either had work, the poll does
+ * not block, even when an idle callback stopped the last idle handle. This
+ * is what makes "UV_RUN_ONCE returns after at least one callback" cheap: the
+ * idle callback was that callback, so waiting for I/O or a far-away timer
+ * would only delay the return (and with nothing else to wait for, block for
+ * ever). UV_RUN_DEFAULT asks backend_timeout() after the phases instead: it
+ * loops anyway, so sleeping until the next event is right. UV_RUN_NOWAIT
+ * never sleeps.
+ *
  * UV_RUN_ONCE also runs due timers after the poll, so that a loop that slept
  * until a timer fires it in the same call.
  *
@@ -108,12 +118,14 @@ int uv_run(uv_loop_t* loop, uv_run_mode mode) {
   while (alive && loop->stop_flag == 0) {
     update_time(loop);
     run_timers(loop);
-    bool ran_pending = run_pending(loop);
+    // Decided before the callbacks run: see the file comment.
+    bool can_sleep = queue_empty(&loop->pending_queue) && queue_empty(&loop->idle_handles);
+    run_pending(loop);
     run_idle(loop);
     run_prepare(loop);
 
     int timeout = 0;  // UV_RUN_NOWAIT never blocks
-    if ((mode == UV_RUN_ONCE && !ran_pending) || mode == UV_RUN_DEFAULT)
+    if ((mode == UV_RUN_ONCE && can_sleep) || mode == UV_RUN_DEFAULT)
       timeout = backend_timeout(loop);
     io_poll(loop, timeout);
 

@@ -7,7 +7,8 @@
  * cost a clock read each. CLOCK_MONOTONIC never jumps when the wall clock is
  * set; clock_gettime() is served by the vDSO, so it makes no syscall.
  *
- * libuv: src/unix/core.c uv_hrtime, uv_update_time, uv_now; src/unix/linux-core.c uv__hrtime
+ * libuv: src/unix/core.c uv_hrtime, uv_update_time; src/uv-common.c uv_now,
+ * src/unix/linux-core.c uv__hrtime
  */
 #include <time.h>
 

@@ -41,7 +41,7 @@ int accept_pending(uv_stream_t* server, uv_stream_t* client) noexcept {
 
   int fd = take_pending(server);
   int r = sys::set_nonblock(fd, true);
-  if (r == 0) r = stream_open(client, fd, kReadable | kWritable);
+  if (r == 0) r = stream_open_checked(client, fd, kReadable | kWritable);  // a file: as uv_pipe_open
   if (r < 0) {
     sys::close_fd(fd);  // out of the queue and owned by no handle: do not leak it
     return r;

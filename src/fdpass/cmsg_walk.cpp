@@ -20,8 +20,9 @@
  * Why check lengths that the kernel wrote: CMSG_FIRSTHDR only checks that a
  * header fits, not that the header's cmsg_len does; the walker is also run on
  * hand-built buffers in the tests. A header is well-formed when
- * CMSG_LEN(0) <= cmsg_len <= the bytes left in the buffer. An SCM_RIGHTS
- * payload must also be whole ints and non-negative numbers. A malformed
+ * CMSG_LEN(0) <= cmsg_len <= the bytes left in the buffer. A payload of
+ * descriptors (SCM_RIGHTS, SCM_PIDFD) must also be whole ints and
+ * non-negative numbers, checked before any of them is used. A malformed
  * buffer did not come from the kernel, so the walk stops with UV_EPROTO and
  * closes nothing it cannot trust: closing a number read from garbage could
  * close a descriptor the process uses for something else.
@@ -52,8 +53,8 @@ constexpr int kScmPidfd = 0x04;  // Linux 6.5; glibc 2.36's headers predate it
 /** Bytes of payload after the header. */
 std::size_t payload_len(const struct cmsghdr* c) noexcept { return c->cmsg_len - CMSG_LEN(0); }
 
-/** True if every descriptor slot of an SCM_RIGHTS payload holds a plausible number. */
-bool rights_well_formed(const struct cmsghdr* c) noexcept {
+/** True if every slot of a descriptor payload (SCM_RIGHTS, SCM_PIDFD) holds a plausible number. */
+bool fds_well_formed(const struct cmsghdr* c) noexcept {
   if (payload_len(c) % sizeof(int) != 0) return false;
   for (int i = 0; i < cmsg_fd_count(c); i++) {
     if (cmsg_fd(c, i) < 0) return false;
@@ -106,11 +107,15 @@ CmsgWalk walk_cmsgs(const struct msghdr* msg, FdSink sink) noexcept {
       w.ignored++;
       continue;
     }
+    if (c->cmsg_type != SCM_RIGHTS && c->cmsg_type != kScmPidfd) {
+      w.ignored++;  // credentials and the like: data, not descriptors
+      continue;
+    }
+    if (!fds_well_formed(c)) {  // nothing in it can be trusted: close none of it
+      malformed = true;
+      break;
+    }
     if (c->cmsg_type == SCM_RIGHTS) {
-      if (!rights_well_formed(c)) {
-        malformed = true;
-        break;
-      }
       for (int i = 0; i < cmsg_fd_count(c); i++) {
         int fd = cmsg_fd(c, i);
         int r = sink.take(sink.ctx, fd);
@@ -122,10 +127,8 @@ CmsgWalk walk_cmsgs(const struct msghdr* msg, FdSink sink) noexcept {
         w.closed++;
         if (w.error == 0) w.error = r;
       }
-    } else if (c->cmsg_type == kScmPidfd) {
-      close_all(c, &w);  // a descriptor nobody here asked for
     } else {
-      w.ignored++;  // credentials and the like: data, not descriptors
+      close_all(c, &w);  // SCM_PIDFD: a descriptor nobody here asked for
     }
   }
   if (malformed && w.error == 0) w.error = UV_EPROTO;

@@ -3,8 +3,8 @@
  * @brief Step 1 of descriptor passing: the buffer that carries SCM_RIGHTS control messages.
  *
  * What it is: a zero-filled byte array with room for one control message
- * holding @p N descriptors, `CMSG_SPACE(N * sizeof(int))` bytes, wrapped in a
- * union with `struct cmsghdr`.
+ * holding @p N descriptors, `CMSG_SPACE(N * sizeof(int))` bytes (plus @p Extra
+ * bytes for other control messages), wrapped in a union with `struct cmsghdr`.
  *
  * Why a union: sendmsg(2) and recvmsg(2) read and write `struct cmsghdr`
  * headers (a size_t and two ints) at the start of the buffer, and the CMSG_*
@@ -39,6 +39,18 @@
  * expressions, so the sizes are fixed at compile time and checked by
  * static_assert below: no run-time arithmetic to get wrong.
  *
+ * Why the receive buffer holds 253 descriptors: Linux refuses to send more
+ * than SCM_MAX_FD (253) in one message (sendmsg() fails with EINVAL), so a
+ * buffer for 253 takes any message a sender can make. A smaller one loses the
+ * rest: the kernel closes what does not fit and sets MSG_CTRUNC (libuv 1.44
+ * takes 64 and never looks at the flag). The buffer also has room for the two
+ * other control messages the kernel adds on an AF_UNIX socket when the
+ * program asked for them: credentials (SO_PASSCRED) and a pidfd
+ * (SO_PASSPIDFD). With that, truncation is only ever the kernel's doing (a
+ * full descriptor table under RLIMIT_NOFILE, a security module refusing a
+ * file, or an SO_PASSSEC label longer than the room left), and the walker
+ * always reports it. 1088 bytes on the stack, once per read.
+ *
  * libuv: src/unix/stream.c uv__write (`union { char data[64]; struct cmsghdr alias; } scratch`),
  * uv__read (`char cmsg_space[CMSG_SPACE(UV__CMSG_FD_SIZE)]`, UV__CMSG_FD_COUNT = 64)
  *
@@ -60,24 +72,34 @@ constexpr std::size_t control_space(std::size_t nfds) noexcept { return CMSG_SPA
 constexpr std::size_t control_len(std::size_t nfds) noexcept { return CMSG_LEN(nfds * sizeof(int)); }
 
 /**
- * Room for one SCM_RIGHTS message with up to @p N descriptors, aligned for
- * struct cmsghdr. Value-initialise it (`ControlBuffer<1> control{};`) to
- * zero-fill it.
+ * Room for one SCM_RIGHTS message with up to @p N descriptors (and @p Extra
+ * bytes for other control messages), aligned for struct cmsghdr.
+ * Value-initialise it (`ControlBuffer<1> control{};`) to zero-fill it.
  */
-template <std::size_t N>
+template <std::size_t N, std::size_t Extra = 0>
 union ControlBuffer {
-  unsigned char bytes[control_space(N)];  ///< what msg_control points at
-  struct cmsghdr align;                   ///< never read: gives the union cmsghdr's alignment
+  unsigned char bytes[control_space(N) + Extra];  ///< what msg_control points at
+  struct cmsghdr align;                           ///< never read: gives the union cmsghdr's alignment
 };
-
-/** How many descriptors one recvmsg() can take: 64, as libuv 1.44 (UV__CMSG_FD_COUNT). */
-constexpr std::size_t kMaxRecvFds = 64;
 // [/docs:fdpass-control-buffer]
+
+// [docs:fdpass-recv-buffer]
+/** The most descriptors one message can carry: Linux's SCM_MAX_FD (a sender gets EINVAL beyond). */
+constexpr std::size_t kMaxRecvFds = 253;
+
+/** Room for what else the kernel may add: credentials (SO_PASSCRED), a pidfd (SO_PASSPIDFD). */
+constexpr std::size_t kRecvExtraSpace = CMSG_SPACE(sizeof(struct ucred)) + control_space(1);
+
+/** What recv_with_fds() hands recvmsg(): any message a sender can make fits whole. */
+using RecvControlBuffer = ControlBuffer<kMaxRecvFds, kRecvExtraSpace>;
+// [/docs:fdpass-recv-buffer]
 
 // The x86-64 numbers the docs quote: a 16-byte header, one 4-byte descriptor, 4 bytes of padding.
 static_assert(sizeof(struct cmsghdr) == 16);
 static_assert(control_space(1) == 24 && control_len(1) == 20);
 static_assert(sizeof(ControlBuffer<1>) == 24 && alignof(ControlBuffer<1>) == alignof(struct cmsghdr));
-static_assert(control_space(kMaxRecvFds) == 272);  // libuv 1.44's receive buffer, measured
+static_assert(control_space(64) == 272);  // libuv 1.44's receive buffer (64 descriptors), measured
+static_assert(control_space(kMaxRecvFds) == 1032 && kRecvExtraSpace == 32 + 24);
+static_assert(sizeof(RecvControlBuffer) == 1088 && alignof(RecvControlBuffer) == alignof(struct cmsghdr));
 
 }  // namespace uvref::detail::fdpass

@@ -28,7 +28,7 @@
  * are pending, oldest first. Taking one advances head, so uv_accept() is
  * O(1) however many are queued (libuv shifts the array with memmove instead).
  *
- * libuv: src/unix/stream.c struct uv__stream_queued_fds_s (size, offset, fds[])
+ * libuv: src/unix/internal.h struct uv__stream_queued_fds_s (size, offset, fds[])
  */
 struct uv__queued_fds {
   int* fds;           ///< heap array of capacity entries

@@ -8,6 +8,10 @@
  * private fields are uvref's own but keep libuv's sizes for the handle,
  * stream, pipe and write-request structs (tests/unit/test_layout.cpp pins them).
  *
+ * Three declarations are later libuv API, not 1.44's, and each says so:
+ * uv_pipe_bind2(), uv_pipe_connect2() and UV_PIPE_NO_TRUNCATE (libuv 1.46).
+ * A program that must build against libuv 1.44 cannot use them.
+ *
  * Handles "subclass" each other the way libuv's do: a struct begins with its
  * parent's field macro, so a `uv_pipe_t*` is a valid `uv_stream_t*`, which is a
  * valid `uv_handle_t*`:
@@ -23,14 +27,27 @@
 extern "C" {
 #endif
 
-#include <netinet/in.h>
-#include <pthread.h>
-#include <signal.h>
+/* The system headers libuv's uv.h and uv/unix.h include on Linux: programs
+ * written for libuv use struct passwd, struct termios, sem_t, inet_ntop(),
+ * IPPROTO_TCP... without including them themselves. */
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/socket.h>
+#include <stdio.h>
 #include <sys/types.h>
+#include <sys/stat.h>
 #include <fcntl.h>
+#include <dirent.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <termios.h>
+#include <pwd.h>
+#include <semaphore.h>
+#include <sys/param.h>
+#include <pthread.h>
+#include <signal.h>
 
 #include "uv/errno.h"
 
@@ -712,6 +729,10 @@ UV_EXTERN int uv_fileno(const uv_handle_t* handle, uv_os_fd_t* fd);
 UV_EXTERN uv_buf_t uv_buf_init(char* base, unsigned int len);
 /** Guesses what kind of handle fits a descriptor (fstat, getsockname, SO_TYPE). */
 UV_EXTERN uv_handle_type uv_guess_handle(uv_file file);
+/** SO_SNDBUF: reads it into *value if *value is 0, else sets it (Linux reports twice what was set). */
+UV_EXTERN int uv_send_buffer_size(uv_handle_t* handle, int* value);
+/** SO_RCVBUF, as uv_send_buffer_size(). */
+UV_EXTERN int uv_recv_buffer_size(uv_handle_t* handle, int* value);
 /** @} */
 
 /** @name Timers, idle, prepare, check
@@ -809,7 +830,7 @@ UV_EXTERN int uv_stream_set_blocking(uv_stream_t* handle, int blocking);
 
 /** @name Pipes
  * @{ */
-/** Flags for uv_pipe_bind2() and uv_pipe_connect2() (libuv 1.46). */
+/** Flags for uv_pipe_bind2() and uv_pipe_connect2(). Later API: libuv 1.46, not in 1.44. */
 enum {
   UV_PIPE_NO_TRUNCATE = 1u << 0 /**< Fail with UV_EINVAL rather than truncate a long name. */
 };
@@ -826,12 +847,18 @@ UV_EXTERN int uv_pipe_init(uv_loop_t* loop, uv_pipe_t* handle, int ipc);
 UV_EXTERN int uv_pipe_open(uv_pipe_t* handle, uv_file file);
 /** Binds to a path; UV_ENAMETOOLONG if it does not fit sun_path (uvref, see docs). */
 UV_EXTERN int uv_pipe_bind(uv_pipe_t* handle, const char* name);
-/** Binds to a name of @p namelen bytes; a leading NUL selects Linux's abstract namespace. */
+/**
+ * Binds to a name of @p namelen bytes; a leading NUL selects Linux's abstract namespace.
+ * Later API: libuv 1.46, not in 1.44.
+ */
 UV_EXTERN int uv_pipe_bind2(uv_pipe_t* handle, const char* name, size_t namelen, unsigned int flags);
 /** Connects to a path; the result arrives through @p cb. */
 UV_EXTERN void uv_pipe_connect(uv_connect_t* req, uv_pipe_t* handle, const char* name,
                                uv_connect_cb cb);
-/** Connects to a name of @p namelen bytes (abstract if it starts with NUL). */
+/**
+ * Connects to a name of @p namelen bytes (abstract if it starts with NUL).
+ * Later API: libuv 1.46, not in 1.44.
+ */
 UV_EXTERN int uv_pipe_connect2(uv_connect_t* req, uv_pipe_t* handle, const char* name,
                                size_t namelen, unsigned int flags, uv_connect_cb cb);
 /** The bound name; UV_ENOBUFS (and the needed size) if @p buffer is too small. */
@@ -861,6 +888,14 @@ enum uv_tcp_flags {
 };
 /** Initialises a TCP handle (the socket is created at bind or connect). */
 UV_EXTERN int uv_tcp_init(uv_loop_t* loop, uv_tcp_t* handle);
+/** Like uv_tcp_init(); AF_INET or AF_INET6 in the low byte of @p flags creates the socket now. */
+UV_EXTERN int uv_tcp_init_ex(uv_loop_t* loop, uv_tcp_t* handle, unsigned int flags);
+/** SO_KEEPALIVE, first probe after @p delay idle seconds. */
+UV_EXTERN int uv_tcp_keepalive(uv_tcp_t* handle, int enable, unsigned int delay);
+/** Windows only in effect; returns 0. */
+UV_EXTERN int uv_tcp_simultaneous_accepts(uv_tcp_t* handle, int enable);
+/** Closes with RST (SO_LINGER 0) instead of FIN, then uv_close(). */
+UV_EXTERN int uv_tcp_close_reset(uv_tcp_t* handle, uv_close_cb close_cb);
 /** Adopts an existing socket. */
 UV_EXTERN int uv_tcp_open(uv_tcp_t* handle, uv_os_sock_t sock);
 /** Sets TCP_NODELAY. */
@@ -972,6 +1007,186 @@ UV_EXTERN int uv_fs_close(uv_loop_t* loop, uv_fs_t* req, uv_file file, uv_fs_cb 
 UV_EXTERN int uv_fs_unlink(uv_loop_t* loop, uv_fs_t* req, const char* path, uv_fs_cb cb);
 /** Releases what a request holds (nothing, for the synchronous form). */
 UV_EXTERN void uv_fs_req_cleanup(uv_fs_t* req);
+/** @} */
+
+/* ------------------------------------------------------------------------ */
+/** @name Process and system
+ * @{ */
+/** One address of a network interface (uv_interface_addresses()). */
+typedef struct uv_interface_address_s {
+  char* name;         /**< Interface name ("lo", "eth0"). */
+  char phys_addr[6];  /**< Hardware (MAC) address; zeros for loopback. */
+  int is_internal;    /**< Non-zero for loopback. */
+  union {
+    struct sockaddr_in address4;  /**< When address4.sin_family is AF_INET. */
+    struct sockaddr_in6 address6; /**< When AF_INET6. */
+  } address;          /**< The address. */
+  union {
+    struct sockaddr_in netmask4;  /**< IPv4 netmask. */
+    struct sockaddr_in6 netmask6; /**< IPv6 netmask. */
+  } netmask;          /**< Its netmask. */
+} uv_interface_address_t;
+
+/** What uv_os_uname() reports (uname(2) without the node and domain names). */
+typedef struct uv_utsname_s {
+  char sysname[256]; /**< "Linux". */
+  char release[256]; /**< Kernel release. */
+  char version[256]; /**< Kernel build version. */
+  char machine[256]; /**< "x86_64". */
+} uv_utsname_t;
+
+/** Blocks the calling thread for @p msec milliseconds. */
+UV_EXTERN void uv_sleep(unsigned int msec);
+/** Copies argv so the title can use the original memory; use the returned copy. */
+UV_EXTERN char** uv_setup_args(int argc, char** argv);
+/** The process title; UV_ENOBUFS before uv_setup_args() or if @p size is too small. */
+UV_EXTERN int uv_get_process_title(char* buffer, size_t size);
+/** Sets the title `ps` shows (cut to argv's original length); UV_ENOBUFS before uv_setup_args(). */
+UV_EXTERN int uv_set_process_title(const char* title);
+/** Releases the process-wide resources (thread pool, signal lock pipe, argv copy); call last. */
+UV_EXTERN void uv_library_shutdown(void);
+/** The 1, 5 and 15 minute load averages. */
+UV_EXTERN void uv_loadavg(double avg[3]);
+/** Kernel name, release, version and machine. */
+UV_EXTERN int uv_os_uname(uv_utsname_t* buffer);
+/** Every address of every interface that is up; free with uv_free_interface_addresses(). */
+UV_EXTERN int uv_interface_addresses(uv_interface_address_t** addresses, int* count);
+/** Frees what uv_interface_addresses() returned. */
+UV_EXTERN void uv_free_interface_addresses(uv_interface_address_t* addresses, int count);
+/** @} */
+
+/* ------------------------------------------------------------------------ */
+/** @name Addresses
+ * IPv6 and family-neutral forms of uv_ip4_addr() and uv_ip4_name().
+ * @{ */
+/** Fills a sockaddr_in6 from text ("::1", "fe80::1%eth0") and a port. */
+UV_EXTERN int uv_ip6_addr(const char* ip, int port, struct sockaddr_in6* addr);
+/** Formats an IPv6 address (no port, no zone). */
+UV_EXTERN int uv_ip6_name(const struct sockaddr_in6* src, char* dst, size_t size);
+/** Formats an IPv4 or IPv6 address; UV_EAFNOSUPPORT for other families. */
+UV_EXTERN int uv_ip_name(const struct sockaddr* src, char* dst, size_t size);
+/** inet_ntop(3) with libuv's errors: UV_ENOSPC if @p dst is too small. */
+UV_EXTERN int uv_inet_ntop(int af, const void* src, char* dst, size_t size);
+/** inet_pton(3) with libuv's errors: UV_EINVAL for a malformed address; an IPv6 zone is ignored. */
+UV_EXTERN int uv_inet_pton(int af, const char* src, void* dst);
+/** @} */
+
+/* ------------------------------------------------------------------------ */
+/** @name Threads and synchronisation
+ * Thin wrappers over POSIX threads; the types are the pthread types
+ * themselves, as in libuv on Linux, so a uv_mutex_t can be handed to
+ * pthread_mutex_lock() and back. Functions returning int give 0 or a UV_E*
+ * code; the void ones abort, with a message naming the call, when pthreads
+ * reports misuse (see docs: api-thread).
+ * @{ */
+#define UV_ONCE_INIT PTHREAD_ONCE_INIT /**< Initial value of a uv_once_t. */
+typedef pthread_once_t uv_once_t;      /**< Guard for uv_once(). */
+typedef pthread_t uv_thread_t;         /**< A thread id. */
+typedef pthread_mutex_t uv_mutex_t;    /**< A mutex. */
+typedef pthread_rwlock_t uv_rwlock_t;  /**< A read-write lock. */
+typedef sem_t uv_sem_t;                /**< A counting semaphore. */
+typedef pthread_cond_t uv_cond_t;      /**< A condition variable (on CLOCK_MONOTONIC). */
+typedef pthread_key_t uv_key_t;        /**< A thread-local storage slot. */
+typedef pthread_barrier_t uv_barrier_t; /**< A barrier for a fixed number of threads. */
+
+/** A thread's entry point. */
+typedef void (*uv_thread_cb)(void* arg);
+/** Flags for uv_thread_options_t::flags. */
+typedef enum {
+  UV_THREAD_NO_FLAGS = 0x00,      /**< Defaults. */
+  UV_THREAD_HAS_STACK_SIZE = 0x01 /**< stack_size is set. */
+} uv_thread_create_flags;
+/** Options for uv_thread_create_ex(). */
+struct uv_thread_options_s {
+  unsigned int flags; /**< uv_thread_create_flags. */
+  size_t stack_size;  /**< With UV_THREAD_HAS_STACK_SIZE: bytes, rounded up to a page. */
+};
+typedef struct uv_thread_options_s uv_thread_options_t; /**< See struct uv_thread_options_s. */
+
+/** Starts a thread running entry(arg), with the main thread's stack limit as its stack size. */
+UV_EXTERN int uv_thread_create(uv_thread_t* tid, uv_thread_cb entry, void* arg);
+/** Like uv_thread_create(), with options (a stack size). */
+UV_EXTERN int uv_thread_create_ex(uv_thread_t* tid, const uv_thread_options_t* params,
+                                  uv_thread_cb entry, void* arg);
+/** The calling thread's id. */
+UV_EXTERN uv_thread_t uv_thread_self(void);
+/** Waits for a thread to end. */
+UV_EXTERN int uv_thread_join(uv_thread_t* tid);
+/** Non-zero if both ids name the same thread. */
+UV_EXTERN int uv_thread_equal(const uv_thread_t* t1, const uv_thread_t* t2);
+
+/** An error-checking mutex: relocking or a foreign unlock aborts with a message. */
+UV_EXTERN int uv_mutex_init(uv_mutex_t* handle);
+/** A recursive mutex: its holder may lock it again. */
+UV_EXTERN int uv_mutex_init_recursive(uv_mutex_t* handle);
+/** Destroys an unlocked mutex. */
+UV_EXTERN void uv_mutex_destroy(uv_mutex_t* handle);
+/** Locks, waiting if another thread holds it. */
+UV_EXTERN void uv_mutex_lock(uv_mutex_t* handle);
+/** Locks if free; UV_EBUSY otherwise. */
+UV_EXTERN int uv_mutex_trylock(uv_mutex_t* handle);
+/** Unlocks. */
+UV_EXTERN void uv_mutex_unlock(uv_mutex_t* handle);
+
+/** Initialises a read-write lock. */
+UV_EXTERN int uv_rwlock_init(uv_rwlock_t* rwlock);
+/** Destroys it. */
+UV_EXTERN void uv_rwlock_destroy(uv_rwlock_t* rwlock);
+/** Takes it for reading (shared). */
+UV_EXTERN void uv_rwlock_rdlock(uv_rwlock_t* rwlock);
+/** Takes it for reading if possible now; UV_EBUSY otherwise. */
+UV_EXTERN int uv_rwlock_tryrdlock(uv_rwlock_t* rwlock);
+/** Releases a read lock. */
+UV_EXTERN void uv_rwlock_rdunlock(uv_rwlock_t* rwlock);
+/** Takes it for writing (exclusive). */
+UV_EXTERN void uv_rwlock_wrlock(uv_rwlock_t* rwlock);
+/** Takes it for writing if possible now; UV_EBUSY otherwise. */
+UV_EXTERN int uv_rwlock_trywrlock(uv_rwlock_t* rwlock);
+/** Releases a write lock. */
+UV_EXTERN void uv_rwlock_wrunlock(uv_rwlock_t* rwlock);
+
+/** Initialises a semaphore with count @p value. */
+UV_EXTERN int uv_sem_init(uv_sem_t* sem, unsigned int value);
+/** Destroys it. */
+UV_EXTERN void uv_sem_destroy(uv_sem_t* sem);
+/** Increments the count, waking a waiter. */
+UV_EXTERN void uv_sem_post(uv_sem_t* sem);
+/** Waits until the count is positive, then decrements it. */
+UV_EXTERN void uv_sem_wait(uv_sem_t* sem);
+/** Decrements if positive; UV_EAGAIN otherwise. */
+UV_EXTERN int uv_sem_trywait(uv_sem_t* sem);
+
+/** Initialises a condition variable on CLOCK_MONOTONIC. */
+UV_EXTERN int uv_cond_init(uv_cond_t* cond);
+/** Destroys it. */
+UV_EXTERN void uv_cond_destroy(uv_cond_t* cond);
+/** Wakes one waiter. */
+UV_EXTERN void uv_cond_signal(uv_cond_t* cond);
+/** Wakes every waiter. */
+UV_EXTERN void uv_cond_broadcast(uv_cond_t* cond);
+/** Waits for a signal, releasing @p mutex meanwhile. */
+UV_EXTERN void uv_cond_wait(uv_cond_t* cond, uv_mutex_t* mutex);
+/** Waits at most @p timeout nanoseconds; UV_ETIMEDOUT if no signal came. */
+UV_EXTERN int uv_cond_timedwait(uv_cond_t* cond, uv_mutex_t* mutex, uint64_t timeout);
+
+/** Initialises a barrier for @p count threads. */
+UV_EXTERN int uv_barrier_init(uv_barrier_t* barrier, unsigned int count);
+/** Destroys it. */
+UV_EXTERN void uv_barrier_destroy(uv_barrier_t* barrier);
+/** Waits until @p count threads wait; returns 1 in exactly one of them, 0 in the others. */
+UV_EXTERN int uv_barrier_wait(uv_barrier_t* barrier);
+
+/** Runs @p callback exactly once per @p guard, whichever thread gets there first. */
+UV_EXTERN void uv_once(uv_once_t* guard, void (*callback)(void));
+
+/** Creates a thread-local slot. */
+UV_EXTERN int uv_key_create(uv_key_t* key);
+/** Deletes it (what the slots point to is not freed). */
+UV_EXTERN void uv_key_delete(uv_key_t* key);
+/** The calling thread's value (NULL if never set). */
+UV_EXTERN void* uv_key_get(uv_key_t* key);
+/** Sets the calling thread's value. */
+UV_EXTERN void uv_key_set(uv_key_t* key, void* value);
 /** @} */
 
 /** @name uvref extensions (not in libuv)

@@ -70,14 +70,16 @@ void signal_global_init() noexcept {
 }
 
 /** Closes the lock pipe when the library is unloaded. libuv: src/uv-common.c uv_library_shutdown */
-[[gnu::destructor]] void signal_global_shutdown() noexcept {
+[[gnu::destructor]] void signal_global_shutdown() noexcept { signal_global_cleanup(); }
+
+}  // namespace
+
+void signal_global_cleanup() noexcept {
   for (int& fd : signal_lock_pipefd) {
     if (fd != -1) sys::close_fd(fd);
     fd = -1;
   }
 }
-
-}  // namespace
 
 int signal_global_once_init() noexcept {
   static pthread_once_t once = PTHREAD_ONCE_INIT;

@@ -38,6 +38,8 @@ void platform_loop_delete(uv_loop_t* loop) noexcept;
 // Stage 2: the process-wide signal lock pipe. libuv: src/unix/signal.c uv__signal_global_once_init
 extern int signal_lock_pipefd[2];
 int signal_global_once_init() noexcept;
+/** Closes the lock pipe (library unload, uv_library_shutdown). libuv: src/unix/signal.c uv__signal_cleanup */
+void signal_global_cleanup() noexcept;
 int signal_lock() noexcept;
 int signal_unlock() noexcept;
 

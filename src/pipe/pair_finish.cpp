@@ -7,7 +7,7 @@
  * parent's is non-blocking). Both callers create the pair with the flag when
  * both ends want it and call this to fix up the one end that wants it alone.
  *
- * libuv: src/unix/pipe.c uv_pipe, src/unix/process.c uv_socketpair
+ * libuv: src/unix/pipe.c uv_pipe, src/unix/tcp.c uv_socketpair
  *
  * Page: \docpage{pipe-vs-socketpair}
  */

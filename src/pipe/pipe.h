@@ -51,7 +51,7 @@ int pipe_listen(uv_pipe_t* pipe, int backlog) noexcept;
 /** uv_close() of a pipe: unlink the bound path, then close the stream. libuv: uv__pipe_close */
 void pipe_close(uv_pipe_t* pipe) noexcept;
 
-/** socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC). libuv: uv__socket */
+/** socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC). libuv: src/unix/core.c uv__socket */
 int pipe_socket() noexcept;
 
 /**

@@ -23,7 +23,8 @@
  * file and needs no unlink. An empty name binds the abstract name made of
  * 108 NUL bytes, as libuv 1.44 does (one such socket per network namespace).
  *
- * libuv: src/unix/pipe.c uv_pipe_bind, uv_pipe_bind2, uv__pipe_listen, uv_pipe_chmod
+ * libuv: src/unix/pipe.c uv_pipe_bind, uv__pipe_listen, uv_pipe_chmod
+ * (1.46 added uv_pipe_bind2)
  *
  * Page: \docpage{pipe-bind}
  */

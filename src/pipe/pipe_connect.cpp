@@ -19,7 +19,7 @@
  * too long with UV_PIPE_NO_TRUNCATE; UV_ENAMETOOLONG for a name too long
  * without it (libuv truncates; see pipe_names.cpp).
  *
- * libuv: src/unix/pipe.c uv_pipe_connect, uv_pipe_connect2
+ * libuv: src/unix/pipe.c uv_pipe_connect (1.46 added uv_pipe_connect2)
  *
  * Page: \docpage{pipe-connect}
  */

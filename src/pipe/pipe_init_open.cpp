@@ -12,9 +12,10 @@
  *    one fd would fight over one epoll registration);
  *  - fcntl(F_GETFL): UV_EBADF for a closed descriptor; the access mode
  *    decides readable (not O_WRONLY) and writable (not O_RDONLY);
- *  - epoll must be able to wait on it. A regular file, a directory or
- *    /dev/null cannot be polled (epoll_ctl says EPERM): libuv accepts them
- *    and aborts at the first uv_read_start(); uvref answers UV_EINVAL here;
+ *  - whether epoll can wait on it. A regular file, a directory or
+ *    /dev/null cannot be polled (epoll_ctl says EPERM); libuv and uvref
+ *    adopt them anyway, writes complete at once, and uvref refuses what would
+ *    need epoll with UV_EPERM (stream_unpollable.cpp);
  *  - fcntl(F_SETFL, O_NONBLOCK): the loop must never block in read().
  *    The flag lives in the open file description, so it is shared with
  *    every process that has the same file (a terminal's stdin, say).
@@ -29,7 +30,6 @@
  * Page: \docpage{pipe-init-open}
  */
 #include <fcntl.h>
-#include <sys/epoll.h>
 
 #include <cstdlib>
 
@@ -44,19 +44,6 @@ namespace {
 bool loop_watches(const uv_loop_t* loop, int fd) noexcept {
   return static_cast<unsigned>(fd) < loop->nwatchers && loop->watchers[fd] != nullptr;
 }
-
-// [docs:can-poll]
-/** Asks epoll itself whether it can wait on @p fd: add it, then remove it again. */
-int can_poll(const uv_loop_t* loop, int fd) noexcept {
-  epoll_event e{};
-  int r = sys::epoll_ctl(loop->backend_fd, EPOLL_CTL_ADD, fd, &e);
-  if (r == -EEXIST) return 0;  // in the set already (a stopped watcher's removal is still queued): pollable
-  if (r == -EPERM) return UV_EINVAL;  // regular file, directory, /dev/null...
-  if (r < 0) return r;
-  sys::epoll_ctl(loop->backend_fd, EPOLL_CTL_DEL, fd, &e);
-  return 0;
-}
-// [/docs:can-poll]
 
 }  // namespace
 
@@ -93,16 +80,14 @@ int uv_pipe_open(uv_pipe_t* handle, uv_file fd) {
   } while (mode == -EINTR);
   if (mode < 0) return mode;  // EBADF: not an open descriptor
 
-  int r = can_poll(handle->loop, fd);
-  if (r < 0) return r;
-  r = uvref::sys::set_nonblock(fd, true);
+  int r = uvref::sys::set_nonblock(fd, true);
   if (r < 0) return r;
 
   unsigned flags = 0;
   int access = mode & O_ACCMODE;
   if (access != O_WRONLY) flags |= kReadable;
   if (access != O_RDONLY) flags |= kWritable;
-  return stream_open(reinterpret_cast<uv_stream_t*>(handle), fd, flags);
+  return stream_open_checked(reinterpret_cast<uv_stream_t*>(handle), fd, flags);
 }
 // [/docs:pipe-open]
 

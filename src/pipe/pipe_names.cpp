@@ -24,7 +24,7 @@
  * the path NUL-terminated, or the abstract name as is (leading NUL, no
  * terminator); a short buffer gets UV_ENOBUFS and the size needed.
  *
- * libuv: src/unix/pipe.c includes_invalid_nul, uv_pipe_bind2 (the name part),
+ * libuv: src/unix/pipe.c uv_pipe_bind (the name part; 1.46: uv_pipe_bind2, includes_invalid_nul),
  * uv__pipe_getsockpeername
  *
  * Page: \docpage{pipe-names}

@@ -9,7 +9,7 @@
  * the kernel has already reused the number for another process. Signal a
  * child only while its handle is active.
  *
- * libuv: src/unix/process.c uv_process_kill; src/uv-common.c uv_process_get_pid
+ * libuv: src/unix/process.c uv_process_kill; src/uv-data-getter-setters.c uv_process_get_pid
  *
  * Page: \docpage{process-spawn}
  */

@@ -15,6 +15,12 @@
  * clients wait, or get EAGAIN from connect() when the backlog is full) until
  * uv_accept() takes the parked one.
  *
+ * A NULL connection_cb is accepted, as libuv does: a program may listen
+ * before it knows what to do with connections. libuv would call through the
+ * NULL pointer when the first one arrives; uvref parks it in `accepted_fd`
+ * and stops watching, exactly as for a callback that did not accept, so
+ * uv_accept() can take it later.
+ *
  * Errors: EAGAIN ends the round (backlog empty); ECONNABORTED (the client
  * gave up while queued) is skipped; EMFILE/ENFILE go through the EMFILE trick
  * (emfile.cpp); anything else is given to connection_cb. libuv then goes on
@@ -57,12 +63,12 @@ void server_io(uv_loop_t* loop, uv__io_t* w, unsigned int /*events*/) noexcept {
         fd = emfile_trick(loop, stream_fd(stream));
         if (fd == UV_EAGAIN) return;  // the backlog was shed; the clients see their connection closed
       }
-      stream->connection_cb(stream, fd);
+      if (stream->connection_cb != nullptr) stream->connection_cb(stream, fd);
       return;
     }
 
     stream->accepted_fd = fd;
-    stream->connection_cb(stream, 0);
+    if (stream->connection_cb != nullptr) stream->connection_cb(stream, 0);
     if (stream->accepted_fd != -1) {
       // Not taken: leave the rest in the kernel's backlog until uv_accept().
       io_stop(loop, &stream->io_watcher, kPollIn);
@@ -78,7 +84,7 @@ using namespace uvref::detail;
 
 // [docs:listen]
 int uv_listen(uv_stream_t* stream, int backlog, uv_connection_cb cb) {
-  if (stream == nullptr || cb == nullptr) return UV_EINVAL;
+  if (stream == nullptr) return UV_EINVAL;  // a NULL cb is allowed: see the file comment
   if (handle_is_closing(reinterpret_cast<uv_handle_t*>(stream))) return UV_EINVAL;
   int err;
   switch (stream->type) {

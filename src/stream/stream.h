@@ -46,7 +46,15 @@ inline bool stream_is_ipc(const uv_stream_t* s) noexcept {
   return s->type == UV_NAMED_PIPE && reinterpret_cast<const uv_pipe_t*>(s)->ipc != 0;
 }
 
-/** Total length of @p nbufs buffers. libuv: uv__count_bufs */
+/**
+ * True if an IPC pipe keeps a read error it could not deliver yet (lost
+ * descriptors, reported after the bytes: stream_read.cpp). It waits in
+ * `delayed_error`, which a connected stream has no other use for: connect
+ * errors are delivered and cleared before reading can start.
+ */
+inline bool read_error_waits(const uv_stream_t* s) noexcept { return stream_is_ipc(s) && s->delayed_error != 0; }
+
+/** Total length of @p nbufs buffers. libuv: src/uv-common.c uv__count_bufs */
 inline std::size_t count_bufs(const uv_buf_t* bufs, unsigned int nbufs) noexcept {
   std::size_t total = 0;
   for (unsigned int i = 0; i < nbufs; ++i) total += bufs[i].len;
@@ -65,6 +73,13 @@ void stream_init(uv_loop_t* loop, uv_stream_t* stream, uv_handle_type type) noex
  * stream already holds another descriptor. libuv: uv__stream_open
  */
 int stream_open(uv_stream_t* stream, int fd, unsigned flags) noexcept;
+
+/**
+ * stream_open() after asking epoll whether it can watch @p fd; if not (a
+ * regular file, /dev/null) the stream is marked kUnpollable: see
+ * stream_unpollable.cpp. libuv: src/unix/pipe.c uv_pipe_open
+ */
+int stream_open_checked(uv_stream_t* stream, int fd, unsigned flags) noexcept;
 
 /** uv_close() of a stream: stop the watcher, close the descriptor. libuv: uv__stream_close */
 void stream_close(uv_stream_t* stream) noexcept;
@@ -120,7 +135,7 @@ void emfile_reserve_open(uv_loop_t* loop) noexcept;
  */
 int emfile_trick(uv_loop_t* loop, int accept_fd) noexcept;
 
-/** accept4(SOCK_NONBLOCK | SOCK_CLOEXEC), retried on EINTR. libuv: uv__accept */
+/** accept4(SOCK_NONBLOCK | SOCK_CLOEXEC), retried on EINTR. libuv: src/unix/core.c uv__accept */
 int accept_nonblocking(int server_fd) noexcept;
 
 }  // namespace uvref::detail

@@ -19,7 +19,8 @@
  * queue never waits for POLLOUT (the write path retries EAGAIN instead).
  *
  * libuv: src/unix/stream.c uv__stream_init, uv__stream_open, uv_is_readable,
- * uv_is_writable, uv_stream_set_blocking; src/uv-common.c uv_stream_get_write_queue_size
+ * uv_is_writable, uv_stream_set_blocking; src/uv-data-getter-setters.c
+ * uv_stream_get_write_queue_size
  *
  * Page: \docpage{pipe-init-open}
  */
@@ -28,6 +29,7 @@
 
 #include "stream/stream.h"
 #include "sys/sys.h"
+#include "tcp/tcp.h"
 
 namespace uvref::detail {
 
@@ -57,6 +59,11 @@ int stream_open(uv_stream_t* stream, int fd, unsigned flags) noexcept {
     // uv_tcp_nodelay() before the socket existed: apply it now.
     int on = 1;
     int r = sys::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+    if (r < 0) return r;
+  }
+  if (stream->type == UV_TCP && (stream->flags & kTcpKeepalive)) {
+    // uv_tcp_keepalive() before the socket existed: libuv applies 60 s then.
+    int r = tcp_keepalive_fd(fd, true, 60);
     if (r < 0) return r;
   }
   stream->io_watcher.fd = fd;

@@ -42,7 +42,9 @@ void stream_io(uv_loop_t* /*loop*/, uv__io_t* w, unsigned int events) noexcept {
     return;
   }
 
-  if (events & (kPollIn | kPollErr | kPollHup)) stream_read(stream);
+  // A read error kept for the program (stream_read.cpp) comes by io_feed(),
+  // which reports POLLOUT: read then too, so the error is delivered.
+  if ((events & (kPollIn | kPollErr | kPollHup)) || read_error_waits(stream)) stream_read(stream);
   if (stream_fd(stream) == -1) return;  // read_cb closed the stream
 
   // No "POLLHUP + short read means EOF" short-cut here: see the file comment.

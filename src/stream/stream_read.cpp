@@ -22,7 +22,18 @@
  * has handed over every byte the peer sent. A hang-up (POLLHUP) only makes
  * the loop read; it never ends the stream by itself (see stream_io.cpp).
  *
- * libuv: src/unix/stream.c uv__read, uv__stream_eof, uv__read_start, uv_read_stop;
+ * Descriptors lost on an IPC pipe (MSG_CTRUNC: UV_EMSGSIZE; or a malformed
+ * control part: UV_EPROTO) are reported after the bytes they came with, and
+ * never dropped. The program sees, in order:
+ *  1. read_cb(n) with the message's bytes (the descriptors that did arrive
+ *     are pending for uv_accept());
+ *  2. read_cb(UV_EMSGSIZE) right after, if it is still reading; if it called
+ *     uv_read_stop() in step 1, the error is kept in `delayed_error` and comes
+ *     first after the next uv_read_start(), from the loop (never inside
+ *     uv_read_start()), before any later bytes;
+ *  3. the bytes sent after that message. The stream stays usable.
+ *
+ * libuv: src/unix/stream.c uv__read, uv__stream_eof, uv__read_start, uv_read_stop,
  * src/uv-common.c uv_read_start
  *
  * Page: \docpage{stream-read}
@@ -77,6 +88,14 @@ ssize_t read_once(uv_stream_t* stream, const uv_buf_t& buf, int* cmsg_error) noe
 void stream_read(uv_stream_t* stream) noexcept {
   for (int budget = kReadsPerWakeup;
        stream->read_cb != nullptr && (stream->flags & kReading) && budget > 0; --budget) {
+    if (read_error_waits(stream)) {
+      // Descriptors were lost while the program was not reading: say so first.
+      int error = stream->delayed_error;
+      stream->delayed_error = 0;
+      uv_buf_t none = uv_buf_init(nullptr, 0);
+      stream->read_cb(stream, error, &none);
+      continue;
+    }
     uv_buf_t buf = uv_buf_init(nullptr, 0);
     stream->alloc_cb(reinterpret_cast<uv_handle_t*>(stream), kSuggestedSize, &buf);
     if (buf.base == nullptr || buf.len == 0) {
@@ -103,14 +122,12 @@ void stream_read(uv_stream_t* stream) noexcept {
       return;
     }
 
+    // The bytes first; then (at the top of the loop, or after the next
+    // uv_read_start() if read_cb stops reading) that descriptors sent with
+    // them were lost. The stream itself is fine.
+    if (cmsg_error != 0) stream->delayed_error = cmsg_error;
     stream->read_cb(stream, nread, &buf);
-    if (cmsg_error != 0) {
-      // The bytes were delivered; now say that descriptors sent with them were
-      // lost (MSG_CTRUNC: the kernel closed them). The stream itself is fine.
-      uv_buf_t none = uv_buf_init(nullptr, 0);
-      if (stream->read_cb != nullptr && (stream->flags & kReading)) stream->read_cb(stream, cmsg_error, &none);
-      return;
-    }
+    if (cmsg_error != 0) continue;
     // A short read means the kernel had no more *right now*. It says nothing
     // about the end of the stream: only read() == 0 does.
     if (static_cast<std::size_t>(nread) < buf.len) return;
@@ -128,6 +145,8 @@ int uv_read_start(uv_stream_t* stream, uv_alloc_cb alloc_cb, uv_read_cb read_cb)
   if (handle_is_closing(reinterpret_cast<uv_handle_t*>(stream))) return UV_EINVAL;
   if (stream->flags & kReading) return UV_EALREADY;
   if (!(stream->flags & kReadable)) return UV_ENOTCONN;
+  // epoll cannot watch it: a watcher would never fire (stream_unpollable.cpp).
+  if (stream->flags & kUnpollable) return UV_EPERM;
 
   int r = io_start(stream->loop, &stream->io_watcher, kPollIn);
   if (r < 0) return r;
@@ -136,6 +155,9 @@ int uv_read_start(uv_stream_t* stream, uv_alloc_cb alloc_cb, uv_read_cb read_cb)
   stream->alloc_cb = alloc_cb;
   stream->read_cb = read_cb;
   handle_start(reinterpret_cast<uv_handle_t*>(stream));  // a reading stream keeps the loop alive
+  // A read error kept while the program was not reading: delivered from the
+  // loop's pending phase, even if no byte ever comes again.
+  if (read_error_waits(stream)) io_feed(stream->loop, &stream->io_watcher);
   return 0;
 }
 // [/docs:read-start]

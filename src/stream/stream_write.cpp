@@ -32,10 +32,28 @@ namespace {
 
 constexpr unsigned kInlineBufs = sizeof(uv_write_t::bufsml) / sizeof(uv_buf_t);
 
+/**
+ * The handle's type as the integer in memory. A caller's handle may be
+ * uninitialised memory; loading a value outside uv_handle_type into the enum
+ * is undefined behaviour in C++ (the UBSan build aborts on it), comparing
+ * integers is not.
+ */
+int raw_type(const void* handle) noexcept {
+  int type;
+  std::memcpy(&type, static_cast<const char*>(handle) + offsetof(uv_handle_t, type), sizeof type);
+  return type;
+}
+
+/** True for the two handle types a stream write can use or send: a pipe or a TCP handle. */
+bool is_stream_type(const void* handle) noexcept {
+  int type = raw_type(handle);
+  return type == UV_NAMED_PIPE || type == UV_TCP;
+}
+
 /** The argument checks libuv makes (several are assertions there). libuv: uv__check_before_write */
 int check_before_write(uv_stream_t* stream, const uv_buf_t bufs[], unsigned int nbufs,
                        bool sends_fd) noexcept {
-  if (stream == nullptr || (stream->type != UV_NAMED_PIPE && stream->type != UV_TCP)) return UV_EINVAL;
+  if (stream == nullptr || !is_stream_type(stream)) return UV_EINVAL;
   if (bufs == nullptr || nbufs == 0) return UV_EINVAL;  // libuv asserts nbufs > 0
   if (stream_fd(stream) < 0) return UV_EBADF;
   if (!(stream->flags & kWritable)) return UV_EPIPE;  // shut down, or never writable
@@ -78,6 +96,8 @@ int write_submit(uv_write_t* req, uv_stream_t* stream, const uv_buf_t bufs[], un
     // Still connecting: the queue starts moving once the connect succeeds.
   } else if (idle) {
     stream_write(stream);  // try now; the callback still comes from the loop
+  } else if (stream->flags & kUnpollable) {
+    io_feed(stream->loop, &stream->io_watcher);  // a file is always writable: the pending phase writes
   } else {
     io_start(stream->loop, &stream->io_watcher, kPollOut);  // behind others: wait for room
   }
@@ -102,7 +122,7 @@ int uv_write2(uv_write_t* req, uv_stream_t* handle, const uv_buf_t bufs[], unsig
   if (send_handle == nullptr) return uv_write(req, handle, bufs, nbufs, cb);
   int r = check_before_write(handle, bufs, nbufs, true);
   if (r < 0) return r;
-  if (send_handle->type != UV_NAMED_PIPE && send_handle->type != UV_TCP) return UV_EBADF;
+  if (!is_stream_type(send_handle)) return UV_EBADF;  // garbage too: libuv's uv__handle_fd gives -1
   if (handle_is_closing(reinterpret_cast<uv_handle_t*>(send_handle))) return UV_EBADF;
   int fd = stream_fd(send_handle);
   if (fd < 0) return UV_EBADF;

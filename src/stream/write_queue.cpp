@@ -16,9 +16,11 @@
  *  - an error (EPIPE: the reader is gone): the request completes with it.
  *
  * Callbacks never run inside stream_write(). A finished request only moves
- * to the completed queue, and io_feed() schedules the stream's watcher for
- * the pending phase of the next loop iteration, where write_callbacks() runs
- * them. That keeps two promises: a write callback never runs inside the
+ * to the completed queue, and io_feed() puts the stream's watcher on the
+ * loop's pending queue; write_callbacks() runs them at the next pending pass.
+ * For a write that finished inside an I/O callback, that is one of the
+ * pending passes right after the poll, in the same iteration (core/run.cpp);
+ * otherwise it is the next iteration's pending phase. That keeps two promises: a write callback never runs inside the
  * uv_write() call that submitted it, and callbacks run in submission order.
  *
  * `write_queue_size` counts bytes submitted and not yet written. After an
@@ -89,13 +91,23 @@ void finish(uv_write_t* req) noexcept {
     req->bufs = nullptr;
   }
   queue_insert_tail(&stream->write_completed_queue, &req->queue);
-  io_feed(stream->loop, &stream->io_watcher);  // callbacks in the next pending phase
+  io_feed(stream->loop, &stream->io_watcher);  // callbacks at the next pending pass
 }
 
 }  // namespace
 
 // [docs:write-bufs]
 ssize_t write_bufs(uv_stream_t* stream, const uv_buf_t* bufs, unsigned int nbufs, int send_fd) noexcept {
+  if (send_fd != -1) {
+    // The descriptor rides on the first byte of this call, and one call takes
+    // at most IOV_MAX buffers: skip empty ones first, or 1024 of them would
+    // leave the descriptor no byte to travel with. advance() steps over them
+    // the same way once the call returns.
+    while (nbufs > 1 && bufs->len == 0) {
+      ++bufs;
+      --nbufs;
+    }
+  }
   // uv_buf_t has struct iovec's layout on Unix (uv.h), so the array is passed as is.
   const auto* iov = reinterpret_cast<const struct iovec*>(bufs);
   int iovcnt = static_cast<int>(nbufs < kIovMax ? nbufs : kIovMax);
@@ -149,7 +161,7 @@ void stream_write(uv_stream_t* stream) noexcept {
     }
 
     // Partial write or EAGAIN: the socket buffer is full.
-    if (stream->flags & kBlockingWrites) continue;  // a blocking descriptor: just write again
+    if (stream->flags & (kBlockingWrites | kUnpollable)) continue;  // blocking, or a file: just write again
     io_start(stream->loop, &stream->io_watcher, kPollOut);  // wait for room
     return;
   }

@@ -19,7 +19,7 @@ const char* call_name(Call c) noexcept {
       "getsockopt", "ioctl", "kill", "listen", "open", "pipe2", "read", "readv", "recvmsg",
       "sendmsg", "setsockopt", "shutdown", "socket", "socketpair", "unlink", "waitpid", "write",
       "writev", "chmod", "setsid", "chdir", "rt_sigaction", "rt_sigprocmask", "setuid", "setgid",
-      "setgroups", "readlink", "stat"};
+      "setgroups", "readlink", "stat", "nanosleep", "uname", "prctl", "sysinfo"};
   auto i = static_cast<std::size_t>(c);
   return i < names.size() ? names[i] : "?";
 }

@@ -26,6 +26,7 @@ enum class Call : std::uint8_t {
   fcntl, fork, fstat, getpeername, getsockname, getsockopt, ioctl, kill, listen, open, pipe2,
   read, readv, recvmsg, sendmsg, setsockopt, shutdown, socket, socketpair, unlink, waitpid, write,
   writev, chmod, setsid, chdir, sigaction, sigprocmask, setuid, setgid, setgroups, readlink, stat,
+  nanosleep, uname, prctl, sysinfo,
   count_  ///< number of enumerators; not a syscall
 };
 

@@ -23,12 +23,17 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
 #include <sys/uio.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <ctime>
 
 #include <algorithm>
 #include <cerrno>
@@ -108,6 +113,29 @@ inline int chmod(const char* path, mode_t mode) noexcept {
 inline ssize_t readlink(const char* path, char* buf, std::size_t len) noexcept {
   UVREF_SYS_FAULT(readlink);
   return detail::result(::readlink(path, buf, len));
+}
+
+// --- process and system ----------------------------------------------------
+
+/** nanosleep(2): sleeps; on EINTR @p rem holds what is left. */
+inline int nanosleep(const struct timespec* req, struct timespec* rem) noexcept {
+  UVREF_SYS_FAULT(nanosleep);
+  return detail::result(::nanosleep(req, rem));
+}
+/** uname(2): kernel name, release, version, machine. */
+inline int uname(struct utsname* buf) noexcept {
+  UVREF_SYS_FAULT(uname);
+  return detail::result(::uname(buf));
+}
+/** prctl(PR_SET_NAME): the thread's name in /proc/self/comm (16 bytes with the NUL). */
+inline int prctl_set_name(const char* name) noexcept {
+  UVREF_SYS_FAULT(prctl);
+  return detail::result(::prctl(PR_SET_NAME, name, 0, 0, 0));
+}
+/** sysinfo(2): uptime, load averages, memory. */
+inline int sysinfo(struct sysinfo* info) noexcept {
+  UVREF_SYS_FAULT(sysinfo);
+  return detail::result(::sysinfo(info));
 }
 
 // --- byte I/O: a fault may also shorten the transfer -------------------------
@@ -297,7 +325,7 @@ inline int set_nonblock(int fd, bool on) noexcept {
   return r < 0 ? r : 0;
 }
 
-/** Sets or clears FD_CLOEXEC (libuv: src/unix/core.c uv__cloexec_fcntl). */
+/** Sets or clears FD_CLOEXEC (libuv: src/unix/core.c uv__cloexec). */
 inline int set_cloexec(int fd, bool on) noexcept {
   int flags = fcntl(fd, F_GETFD);
   if (flags < 0) return flags;

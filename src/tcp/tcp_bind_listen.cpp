@@ -9,6 +9,9 @@
  * returned by uv_listen() (and uv_tcp_getsockname()), because some systems
  * only detect the conflict at listen() time and libuv reports it in one place.
  *
+ * A closing handle is UV_EINVAL, as in libuv: uv_close() has already closed
+ * its socket, and a new one made here would outlive the handle.
+ *
  * Port 0 asks the kernel for a free port; uv_tcp_getsockname() tells which.
  * uv_listen() on an unbound handle creates an AF_INET socket, and listen()
  * binds it to an ephemeral port.
@@ -43,6 +46,7 @@ namespace sys = uvref::sys;
 // [docs:tcp-bind]
 int uv_tcp_bind(uv_tcp_t* handle, const struct sockaddr* addr, unsigned int flags) {
   if (handle == nullptr || addr == nullptr || handle->type != UV_TCP) return UV_EINVAL;
+  if (handle_is_closing(reinterpret_cast<uv_handle_t*>(handle))) return UV_EINVAL;
   socklen_t addrlen = tcp_addrlen(addr);
   if (addrlen == 0) return UV_EINVAL;  // neither IPv4 nor IPv6
   if ((flags & UV_TCP_IPV6ONLY) && addr->sa_family != AF_INET6) return UV_EINVAL;

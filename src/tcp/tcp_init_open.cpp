@@ -6,7 +6,9 @@
  * shutdown and accept are the ones in src/stream/. What differs is the
  * socket and its address. uv_tcp_init() makes no syscall; the socket is
  * created by the first call that knows the address family (bind, connect,
- * listen), or adopted with uv_tcp_open().
+ * listen), or adopted with uv_tcp_open(). uv_tcp_init_ex() with AF_INET or
+ * AF_INET6 in its flags creates it at once (a program that wants to set
+ * socket options before binding); AF_UNSPEC is uv_tcp_init().
  *
  * TCP_NODELAY turns off Nagle's algorithm (small writes are sent at once
  * instead of being held back to coalesce). uv_tcp_nodelay() before the
@@ -16,7 +18,7 @@
  * then POLLOUT after the handshake), addresses are IP:port pairs, and a
  * closed listening port can be reused at once only with SO_REUSEADDR.
  *
- * libuv: src/unix/tcp.c uv_tcp_init, uv_tcp_open, uv_tcp_nodelay, new_socket,
+ * libuv: src/unix/tcp.c uv_tcp_init, uv_tcp_init_ex, uv_tcp_open, uv_tcp_nodelay, new_socket,
  * maybe_new_socket
  *
  * Page: \docpage{tcp}
@@ -49,11 +51,21 @@ int tcp_ensure_socket(uv_tcp_t* tcp, int domain, unsigned flags) noexcept {
 
 using namespace uvref::detail;
 
-int uv_tcp_init(uv_loop_t* loop, uv_tcp_t* handle) {
+// [docs:tcp-init-ex]
+int uv_tcp_init_ex(uv_loop_t* loop, uv_tcp_t* handle, unsigned int flags) {
   if (loop == nullptr || handle == nullptr) return UV_EINVAL;
+  unsigned domain = flags & 0xFF;  // the low byte is the address family; no other flag exists
+  if (domain != AF_UNSPEC && domain != AF_INET && domain != AF_INET6) return UV_EINVAL;
+  if ((flags & ~0xFFu) != 0) return UV_EINVAL;
   stream_init(loop, reinterpret_cast<uv_stream_t*>(handle), UV_TCP);
-  return 0;
+  if (domain == AF_UNSPEC) return 0;  // the socket comes with bind, connect or listen
+  int r = tcp_ensure_socket(handle, static_cast<int>(domain), 0);
+  if (r < 0) queue_remove(&handle->handle_queue);  // never initialised, as far as uv_walk knows
+  return r;
 }
+// [/docs:tcp-init-ex]
+
+int uv_tcp_init(uv_loop_t* loop, uv_tcp_t* handle) { return uv_tcp_init_ex(loop, handle, AF_UNSPEC); }
 
 int uv_tcp_open(uv_tcp_t* handle, uv_os_sock_t sock) {
   if (handle == nullptr || handle_is_closing(reinterpret_cast<uv_handle_t*>(handle))) return UV_EINVAL;

@@ -13,7 +13,7 @@
  * (the buffer size) and out (the address size), as for getsockname(2).
  * A bind error still pending (EADDRINUSE) is returned by getsockname, as libuv.
  *
- * libuv: src/uv-common.c uv_ip4_addr, uv_ip4_name, uv__getsockpeername;
+ * libuv: src/uv-common.c uv_ip4_addr, uv_ip4_name; src/unix/core.c uv__getsockpeername,
  * src/unix/tcp.c uv_tcp_getsockname, uv_tcp_getpeername
  *
  * Page: \docpage{tcp}
@@ -66,11 +66,6 @@ int uv_ip4_addr(const char* ip, int port, struct sockaddr_in* addr) {
 // [/docs:ip4-addr]
 
 int uv_ip4_name(const struct sockaddr_in* src, char* dst, size_t size) {
-  if (src == nullptr || dst == nullptr) return UV_EINVAL;
-  char text[INET_ADDRSTRLEN];
-  if (inet_ntop(AF_INET, &src->sin_addr, text, sizeof text) == nullptr) return UV_EINVAL;
-  std::size_t len = std::strlen(text);
-  if (len + 1 > size) return UV_ENOSPC;
-  std::memcpy(dst, text, len + 1);
-  return 0;
+  if (src == nullptr) return UV_EINVAL;
+  return uv_inet_ntop(AF_INET, &src->sin_addr, dst, size);  // UV_ENOSPC rather than a cut-off name
 }

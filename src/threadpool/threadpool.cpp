@@ -84,7 +84,10 @@ void worker() noexcept {
 }
 // [/docs:threadpool-worker]
 
-void shutdown_pool() noexcept {
+}  // namespace
+
+/** Stops and joins the pool's threads (atexit, uv_library_shutdown). libuv: src/threadpool.c uv__threadpool_cleanup */
+void threadpool_cleanup() noexcept {
   if (pool == nullptr) return;
   {
     std::lock_guard lock(pool->mutex);
@@ -95,6 +98,8 @@ void shutdown_pool() noexcept {
   delete pool;
   pool = nullptr;
 }
+
+namespace {
 
 unsigned thread_count() noexcept {
   unsigned n = kDefaultThreads;
@@ -113,7 +118,7 @@ void init_pool() noexcept {
   for (unsigned i = 0; i < n; ++i) pool->threads.emplace_back(worker);
   if (hooks_installed) return;
   hooks_installed = true;
-  std::atexit(shutdown_pool);
+  std::atexit(threadpool_cleanup);
   // A forked child has none of the threads: it starts a pool of its own if it needs one.
   pthread_atfork(nullptr, nullptr, [] { pool = nullptr; });
 }

@@ -19,6 +19,7 @@ void place(uv_loop_t* loop, size_t i, uv_timer_t* t) noexcept {
   t->heap_index = i;
 }
 
+// [docs:timer-heap-sift]
 void sift_up(uv_loop_t* loop, size_t i) noexcept {
   uv_timer_t** nodes = loop->timer_heap.nodes;
   uv_timer_t* t = nodes[i];
@@ -45,6 +46,7 @@ void sift_down(uv_loop_t* loop, size_t i) noexcept {
   }
   place(loop, i, t);
 }
+// [/docs:timer-heap-sift]
 
 }  // namespace
 

@@ -5,7 +5,7 @@
  * receiver knows its inode), then one FDPASS_END byte without a descriptor.
  * The receiver answers FDPASS_ACK; only then does the sender close. Closing
  * right after sending would lose messages in libuv 1.44 (a drained-after-
- * POLLHUP short-cut; see LIBUV-FACTS), and that would be a protocol bug here,
+ * POLLHUP short-cut; see docs/libuv-facts.md), and that would be a protocol bug here,
  * not a slow implementation.
  */
 #ifndef UVREF_BENCH_FDPASS_COMMON_H

@@ -8,7 +8,7 @@
  *   run   one loop with one 1 ms timer run to completion, so the loop
  *         registers its internal watchers with epoll_ctl (for strace).
  *
- * Expected (Debian libuv 1.44.2, ../shared/LIBUV-FACTS.md): the first loop
+ * Expected (Debian libuv 1.44.2, docs/libuv-facts.md): the first loop
  * opens epoll, the global signal lock pipe (blocking), the loop's signal pipe
  * (non-blocking) and an eventfd: 6 descriptors, all close-on-exec; a second
  * loop adds 4; closing both leaves only the lock pipe.

@@ -118,8 +118,10 @@ def side_check(side, stdout, where):
         raise Failure("%s: first line should be 'side: %s', got %r (built against the wrong uv.h?)"
                       % (where, side, lines[0] if lines else ""))
     if lines[-1] != "done":
-        # The report still shows where it stopped; this only makes it explicit.
-        sys.stderr.write("note: %s did not reach 'done'\n" % where)
+        # A program that stopped early (crashed, exited, hung up on an assert)
+        # must not pass on the lines it printed before.
+        raise Failure("%s: last line should be 'done', got %r (the program stopped early)"
+                      % (where, lines[-1]))
     return "\n".join(lines[1:])
 
 

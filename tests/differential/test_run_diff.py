@@ -117,6 +117,15 @@ class Expected(unittest.TestCase):
             run_diff.parse_expected(write("difference: t\nwhy: w\ndocs: d\n= a\n"))
 
 
+class SideCheck(unittest.TestCase):
+    def test_complete_report_passes(self):
+        self.assertEqual(run_diff.side_check("uvref", "side: uvref\nx\ndone\n", "w"), "x\ndone")
+
+    def test_report_without_done_fails(self):
+        with self.assertRaises(run_diff.Failure):
+            run_diff.side_check("uvref", "side: uvref\nx\n", "w")
+
+
 def run_main(*args):
     argv = ["run_diff.py", "--name", "loop_init", "--run", "fds",
             "--strace", "run=pipe2,eventfd2,epoll_create1,epoll_ctl"] + list(args)

@@ -12,6 +12,17 @@ namespace uvref::test {
 /** Set by the leak listener; main() turns it into a failing exit status. */
 extern bool fd_leak_detected;
 
+/** Set by skip(); main() then exits with CTest's skip code (77) if nothing failed. */
+extern bool test_skipped;
+
+/**
+ * Skips the rest of a test case that cannot run in this environment (no pty,
+ * no permission...): prints "SKIPPED: <reason>" and marks the run, so CTest
+ * shows the test as skipped with the reason instead of passed or failed.
+ * Call it, then return from the test case.
+ */
+void skip(const char* reason);
+
 /**
  * A loop for one test: initialised in the constructor; the destructor closes
  * every handle still open, runs the loop until they are closed, and checks

@@ -78,7 +78,7 @@ TEST_CASE("emfile: the reserve descriptor opens at the loop's first stream, clos
   // The descriptor-leak check of this test case verifies that uv_loop_close() closes it.
 }
 
-TEST_CASE("emfile: EMFILE from accept4 (seam) sheds the backlog and keeps the server going", "[emfile]") {
+TEST_CASE("emfile: EMFILE from accept4 (seam) sheds the backlog and keeps the server going", "[emfile][ex:emfile]") {
   Backlog b;
   TestLoop loop;
   b.listen(loop);
@@ -101,7 +101,7 @@ TEST_CASE("emfile: EMFILE from accept4 (seam) sheds the backlog and keeps the se
   CHECK(b.last_status == 0);
 }
 
-TEST_CASE("emfile: with RLIMIT_NOFILE exhausted, the trick frees one slot and sheds the backlog", "[emfile]") {
+TEST_CASE("emfile: with RLIMIT_NOFILE exhausted, the trick frees one slot and sheds the backlog", "[emfile][ex:emfile]") {
   Backlog b;
   TestLoop loop;
   b.listen(loop);
@@ -128,7 +128,7 @@ TEST_CASE("emfile: with RLIMIT_NOFILE exhausted, the trick frees one slot and sh
   CHECK(reserve_back);
 }
 
-TEST_CASE("emfile: when the trick cannot help, connection_cb gets UV_EMFILE", "[emfile]") {
+TEST_CASE("emfile: when the trick cannot help, connection_cb gets UV_EMFILE", "[emfile][ex:emfile]") {
   Backlog b;
   TestLoop loop;
   b.listen(loop);

@@ -173,6 +173,24 @@ TEST_CASE("cmsg walk: malformed lengths stop the walk and touch no descriptor", 
   CHECK(is_open(owned[1]));
 }
 
+TEST_CASE("cmsg walk: a malformed SCM_PIDFD block stops the walk and closes nothing", "[fdpass][cmsg-walk]") {
+  // The same rule as SCM_RIGHTS: a payload that is not whole non-negative ints
+  // did not come from the kernel, so no number in it is closed.
+  Fd planted(::eventfd(0, EFD_CLOEXEC));
+  int payload[2] = {planted.get(), 0};
+  ControlBuilder b;
+  SECTION("a 6-byte payload") { b.add(SOL_SOCKET, 0x04 /* SCM_PIDFD */, payload, 6); }
+  SECTION("a negative number") {
+    payload[0] = -5;
+    b.add(SOL_SOCKET, 0x04 /* SCM_PIDFD */, payload, sizeof(int));
+  }
+  VectorSink s;
+  CmsgWalk w = walk_cmsgs(b.get(), s.sink());
+  CHECK(w.error == UV_EPROTO);
+  CHECK(w.closed == 0);
+  CHECK(is_open(planted));
+}
+
 TEST_CASE("cmsg walk: a good message before a malformed one is taken", "[fdpass][cmsg-walk]") {
   std::vector<int> good = fresh_fds(1);
   Fd bad(::eventfd(0, EFD_CLOEXEC));

@@ -12,17 +12,20 @@ using namespace uvref::test::fdpass;
 TEST_CASE("control buffer: sized by CMSG_SPACE, aligned for cmsghdr, zero-filled", "[fdpass][control-buffer]") {
   STATIC_REQUIRE(sizeof(ControlBuffer<1>) == CMSG_SPACE(sizeof(int)));
   STATIC_REQUIRE(sizeof(ControlBuffer<3>) == CMSG_SPACE(3 * sizeof(int)));
-  STATIC_REQUIRE(sizeof(ControlBuffer<kMaxRecvFds>) == 272);
+  STATIC_REQUIRE(sizeof(ControlBuffer<64>) == 272);                  // libuv 1.44's receive buffer
+  STATIC_REQUIRE(kMaxRecvFds == 253);                                // SCM_MAX_FD
+  STATIC_REQUIRE(sizeof(RecvControlBuffer) == 1032 + 32 + 24);       // + credentials + a pidfd
+  STATIC_REQUIRE(alignof(RecvControlBuffer) == alignof(struct cmsghdr));
   STATIC_REQUIRE(alignof(ControlBuffer<7>) == alignof(struct cmsghdr));
   STATIC_REQUIRE(control_len(1) == 20);
   STATIC_REQUIRE(control_space(1) - control_len(1) == 4);  // the padding after one descriptor
 
   // Dirty the stack where the buffer will live, then value-initialise one.
   {
-    volatile unsigned char dirt[sizeof(ControlBuffer<kMaxRecvFds>)];
+    volatile unsigned char dirt[sizeof(RecvControlBuffer)];
     for (auto& b : dirt) b = 0xAB;
   }
-  ControlBuffer<kMaxRecvFds> control{};
+  RecvControlBuffer control{};
   for (unsigned char b : control.bytes) REQUIRE(b == 0);
   REQUIRE(reinterpret_cast<std::uintptr_t>(control.bytes) % alignof(struct cmsghdr) == 0);
 }

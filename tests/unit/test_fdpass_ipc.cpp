@@ -6,7 +6,6 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 
-#include <chrono>
 #include <cstring>
 
 #include "test_fdpass_support.h"
@@ -68,15 +67,17 @@ void on_read(uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
   }
 }
 
-/** Runs the loop one iteration at a time until @p done() (or a stall: the loop died, or 10 s passed). */
+/**
+ * Runs the loop one iteration at a time until @p done(). Fails if the loop
+ * dies first; a loop that stays alive without ever getting there is left to
+ * CTest's timeout (no wall-clock bound here: the sanitizer builds are slow).
+ */
 template <typename Pred>
 void run_until(uv_loop_t* loop, Pred done) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (!done()) {
     int alive = uv_run(loop, UV_RUN_ONCE);
     if (done()) break;
     if (alive == 0) FAIL("the loop has nothing left to wait for");
-    if (std::chrono::steady_clock::now() > deadline) FAIL("no progress for 10 s");
   }
 }
 
@@ -291,7 +292,6 @@ TEST_CASE("ipc: 100 000 descriptors between two processes, none lost, none leake
   uv_pipe_t pipe{};
   Counter counter{};
   std::size_t baseline = open_fd_count();
-  auto started = std::chrono::steady_clock::now();
   {
     TestLoop loop;
     Fd origin(::eventfd(0, EFD_CLOEXEC));
@@ -331,13 +331,10 @@ TEST_CASE("ipc: 100 000 descriptors between two processes, none lost, none leake
     CHECK(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) == 0);
   }
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  INFO("100 000 descriptors in " << seconds << " s");
   CHECK(counter.received == kN);
   CHECK(counter.wrong == 0);
   CHECK(counter.errors == 0);
   CHECK(open_fd_count() == baseline);
-  CHECK(seconds < 15);
 }
 
 TEST_CASE("ipc: parent and child over uv_socketpair: the child answers through a passed pipe",
@@ -409,29 +406,153 @@ TEST_CASE("ipc: parent and child over uv_socketpair: the child answers through a
   CHECK(WEXITSTATUS(status) == 0);
 }
 
-TEST_CASE("ipc: 70 descriptors in one message: the byte arrives, then UV_EMSGSIZE, 64 pending, reading goes on",
-          "[fdpass][ipc][ctrunc]") {
-  // libuv 1.44.2 reports nothing here: 64 pending, 6 silently closed by the kernel.
+TEST_CASE("ipc: 253 descriptors in one message (SCM_MAX_FD): all pending, no error", "[fdpass][ipc][ctrunc]") {
+  // libuv 1.44.2: 64 pending, 189 closed by the kernel, no error.
   uv_pipe_t receiver{};
   Reader reader;
   TestLoop loop;
-  auto [raw, theirs] = socket_pair();
-  REQUIRE(uv_pipe_init(loop, &receiver, 1) == 0);
-  REQUIRE(uv_pipe_open(&receiver, theirs.release()) == 0);
+  Fd raw = open_ipc_receiver(loop, &receiver);
 
   Fd origin(::eventfd(0, EFD_CLOEXEC));
-  std::vector<int> sent = dups(origin, 70);
-  REQUIRE(send_fds(raw, sent, "x") == 1);
-  close_all(sent);
-  REQUIRE(::write(raw, "after", 5) == 5);
+  send_copies(raw, origin, 253);
 
   receiver.data = &reader;
   REQUIRE(uv_read_start(as_stream(&receiver), alloc, on_read) == 0);
-  run_until(loop, [&] { return reader.data.size() >= 6; });
-  CHECK(reader.data == "xafter");
-  CHECK(reader.errors == 1);
-  CHECK(reader.last_error == UV_EMSGSIZE);
-  CHECK(reader.data_before_error == 1);  // the message's own byte was delivered first
-  CHECK(reader.fds.size() == 64);        // what fitted; the kernel closed the other 6
-  for (int fd : reader.fds) CHECK(same_file(fd, origin));
+  run_until(loop, [&] { return reader.data.size() >= 1; });
+  CHECK(reader.errors == 0);
+  CHECK(reader.fds.size() == 253);
+}
+
+namespace {
+
+/** What the program saw, in order: "data:<bytes>", "error:<code>", "eof". */
+struct ReadLog {
+  std::vector<std::string> events;
+  bool stop_on_data = false;  // uv_read_stop() in the callback that delivers bytes
+  char buf[64];
+};
+
+void log_alloc(uv_handle_t* h, size_t, uv_buf_t* buf) {
+  auto* log = static_cast<ReadLog*>(h->data);
+  *buf = uv_buf_init(log->buf, sizeof log->buf);
+}
+
+void log_read(uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
+  auto* log = static_cast<ReadLog*>(s->data);
+  if (n > 0) log->events.push_back("data:" + std::string(buf->base, static_cast<std::size_t>(n)));
+  if (n == UV_EOF) log->events.emplace_back("eof");
+  if (n < 0 && n != UV_EOF) log->events.push_back("error:" + std::to_string(n));
+  if (n > 0 && log->stop_on_data) uv_read_stop(s);
+}
+
+/** An IPC pipe that has one message of ten descriptors waiting, "x" its only byte. */
+struct TenInFlight {
+  uv_pipe_t receiver{};
+  ReadLog log;
+  TestLoop loop;  // after the handle: it closes it while its memory is alive
+  Fd raw = open_ipc_receiver(loop, &receiver);
+  Fd origin{::eventfd(0, EFD_CLOEXEC)};
+  TenInFlight() {
+    send_copies(raw, origin, 10);
+    receiver.data = &log;
+  }
+  int start() { return uv_read_start(as_stream(&receiver), log_alloc, log_read); }
+};
+
+}  // namespace
+
+TEST_CASE("ipc: descriptors cut off by RLIMIT_NOFILE: the bytes, then UV_EMSGSIZE, reading goes on",
+          "[fdpass][ipc][ctrunc]") {
+  TenInFlight t;
+  auto& [receiver, log, loop, raw, origin] = t;
+  REQUIRE(::write(raw, "after", 5) == 5);
+  REQUIRE(t.start() == 0);
+  {
+    NofileRoom room(3);
+    run_until(loop, [&] { return log.events.size() >= 2; });
+  }
+  run_until(loop, [&] { return log.events.size() >= 3; });
+  CHECK(log.events == std::vector<std::string>{"data:x", "error:" + std::to_string(UV_EMSGSIZE), "data:after"});
+  CHECK(uv_pipe_pending_count(&receiver) == 3);  // what fitted; the kernel closed the other 7
+}
+
+TEST_CASE("ipc: UV_EMSGSIZE is kept for a program that stops reading in the callback that got the bytes",
+          "[fdpass][ipc][ctrunc]") {
+  // Pause, take the pending handles, resume: the loss must still be reported,
+  // first thing after uv_read_start(), before any later bytes.
+  TenInFlight t;
+  auto& [receiver, log, loop, raw, origin] = t;
+  log.stop_on_data = true;
+  REQUIRE(t.start() == 0);
+  {
+    NofileRoom room(3);
+    run_until(loop, [&] { return !log.events.empty(); });
+  }
+  uv_run(loop, UV_RUN_NOWAIT);  // not reading: nothing more may arrive
+  CHECK(log.events == std::vector<std::string>{"data:x"});
+  CHECK(uv_pipe_pending_count(&receiver) == 3);
+
+  SECTION("more bytes wait in the socket") {
+    REQUIRE(::write(raw, "after", 5) == 5);
+    log.stop_on_data = false;
+    REQUIRE(t.start() == 0);
+    run_until(loop, [&] { return log.events.back() == "data:after"; });
+    CHECK(log.events == std::vector<std::string>{"data:x", "error:" + std::to_string(UV_EMSGSIZE), "data:after"});
+  }
+  SECTION("nothing more was sent") {
+    log.stop_on_data = false;
+    REQUIRE(t.start() == 0);
+    CHECK(log.events.size() == 1);  // never inside uv_read_start() itself
+    for (int i = 0; i < 3 && log.events.size() < 2; i++) uv_run(loop, UV_RUN_NOWAIT);  // no byte will wake it
+    CHECK(log.events == std::vector<std::string>{"data:x", "error:" + std::to_string(UV_EMSGSIZE)});
+  }
+}
+
+TEST_CASE("ipc: uv_write2 with 1025 buffers, the first 1024 empty: the byte and the handle arrive",
+          "[fdpass][ipc]") {
+  // libuv 1.44.2: status 0, one byte sent, the descriptor silently not sent.
+  IpcPair ipc;
+  IpcPair cargo;
+  Reader reader;
+  TestLoop loop;
+  ipc.open(loop);
+  cargo.open(loop);
+
+  char c = 'z';
+  std::vector<uv_buf_t> bufs(1025, uv_buf_init(nullptr, 0));
+  bufs.back() = uv_buf_init(&c, 1);
+  uv_write_t req;
+  struct Status {
+    int calls = 0, last = 1;
+  } st;
+  req.data = &st;
+  REQUIRE(uv_write2(&req, as_stream(&ipc.a), bufs.data(), 1025, as_stream(&cargo.a), [](uv_write_t* r, int status) {
+            auto* s = static_cast<Status*>(r->data);
+            s->calls++;
+            s->last = status;
+          }) == 0);
+  ipc.b.data = &reader;
+  REQUIRE(uv_read_start(as_stream(&ipc.b), alloc, on_read) == 0);
+  run_until(loop, [&] { return st.calls == 1 && (st.last != 0 || !reader.data.empty()); });
+  CHECK(st.last == 0);
+  CHECK(reader.data == "z");
+  REQUIRE(reader.fds.size() == 1);
+  uv_os_fd_t cfd;
+  REQUIRE(uv_fileno(as_handle(&cargo.a), &cfd) == 0);
+  CHECK(same_file(reader.fds[0], cfd));
+}
+
+TEST_CASE("ipc: uv_write2 with a garbage send_handle is UV_EBADF, never a crash", "[fdpass][ipc]") {
+  // Uninitialised memory as the handle: its type field holds no uv_handle_type
+  // value. The UBSan build must not trip over reading it (libuv: UV_EBADF).
+  IpcPair ipc;
+  TestLoop loop;
+  ipc.open(loop);
+  alignas(uv_pipe_t) unsigned char garbage[sizeof(uv_pipe_t)];
+  std::memset(garbage, 0xa5, sizeof garbage);
+  char c = 'g';
+  uv_buf_t b = uv_buf_init(&c, 1);
+  uv_write_t req;
+  CHECK(uv_write2(&req, as_stream(&ipc.a), &b, 1, reinterpret_cast<uv_stream_t*>(garbage), nullptr) == UV_EBADF);
+  CHECK(loop.get()->active_reqs.count == 0);
 }

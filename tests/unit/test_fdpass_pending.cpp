@@ -6,7 +6,10 @@
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 
+#include <cerrno>
+#include <cstring>
 #include <deque>
+#include <string>
 
 #include "test_fdpass_support.h"
 
@@ -112,16 +115,23 @@ TEST_CASE("uv_guess_handle: the kind of every descriptor that can travel", "[fdp
   CHECK(uv_guess_handle(epfd) == UV_UNKNOWN_HANDLE);
   CHECK(uv_guess_handle(dir) == UV_UNKNOWN_HANDLE);
 
-  int master = -1, slave = -1;
-  REQUIRE(::openpty(&master, &slave, nullptr, nullptr, nullptr) == 0);
-  Fd pty_m(master), pty_s(slave);
-  CHECK(uv_guess_handle(pty_m) == UV_TTY);
-  CHECK(uv_guess_handle(pty_s) == UV_TTY);
-
   CHECK(uv_guess_handle(-1) == UV_UNKNOWN_HANDLE);
   int closed = ::dup(efd);
   ::close(closed);
   CHECK(uv_guess_handle(closed) == UV_UNKNOWN_HANDLE);
+}
+
+TEST_CASE("uv_guess_handle: both ends of a pseudo-terminal are UV_TTY", "[fdpass][pending-type][pty]") {
+  int master = -1, slave = -1;
+  if (::openpty(&master, &slave, nullptr, nullptr, nullptr) != 0) {
+    // A container without /dev/pts (or without a free pty): the environment, not uvref.
+    std::string why = std::string("openpty() failed: ") + std::strerror(errno);
+    uvref::test::skip(why.c_str());
+    return;
+  }
+  Fd pty_m(master), pty_s(slave);
+  CHECK(uv_guess_handle(pty_m) == UV_TTY);
+  CHECK(uv_guess_handle(pty_s) == UV_TTY);
 }
 
 TEST_CASE("uv_pipe_pending_type: the type of the oldest pending descriptor", "[fdpass][pending-type]") {

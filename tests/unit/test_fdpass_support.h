@@ -4,6 +4,7 @@
 #pragma once
 
 #include <linux/kcmp.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -118,8 +119,50 @@ inline void close_all(const std::vector<int>& v) {
   for (int fd : v) ::close(fd);
 }
 
+/** Sends @p n copies of @p origin in one message with @p data, then closes the copies (in flight now). */
+inline void send_copies(int sock, int origin, int n, const std::string& data = "x") {
+  std::vector<int> sent = dups(origin, n);
+  REQUIRE(send_fds(sock, sent, data) == static_cast<ssize_t>(data.size()));
+  close_all(sent);
+}
+
+/** Opens @p receiver as an IPC pipe on one end of a new socket pair; returns the other, raw end. */
+inline Fd open_ipc_receiver(uv_loop_t* loop, uv_pipe_t* receiver) {
+  auto [raw, theirs] = socket_pair();
+  REQUIRE(uv_pipe_init(loop, receiver, 1) == 0);
+  REQUIRE(uv_pipe_open(receiver, theirs.release()) == 0);
+  return std::move(raw);
+}
+
 /** True if @p fd is open in this process. */
 inline bool is_open(int fd) { return ::fcntl(fd, F_GETFD) != -1; }
+
+/**
+ * Lowers RLIMIT_NOFILE so that exactly @p room more descriptors can be
+ * opened (the lowest free numbers), and restores it when destroyed: the way
+ * to make the kernel truncate a received SCM_RIGHTS message (MSG_CTRUNC)
+ * now that the receive buffer holds the most a message can carry.
+ */
+class NofileRoom {
+ public:
+  explicit NofileRoom(unsigned room) {
+    REQUIRE(::getrlimit(RLIMIT_NOFILE, &saved_) == 0);
+    unsigned free_seen = 0;
+    rlim_t fd = 0;
+    for (; free_seen < room; fd++) {
+      if (::fcntl(static_cast<int>(fd), F_GETFD) == -1) free_seen++;
+    }
+    struct rlimit tight = saved_;
+    tight.rlim_cur = fd;  // numbers 0..fd-1: all in use but the @p room just counted
+    REQUIRE(::setrlimit(RLIMIT_NOFILE, &tight) == 0);
+  }
+  ~NofileRoom() { ::setrlimit(RLIMIT_NOFILE, &saved_); }
+  NofileRoom(const NofileRoom&) = delete;
+  NofileRoom& operator=(const NofileRoom&) = delete;
+
+ private:
+  struct rlimit saved_{};
+};
 
 /**
  * A zeroed uv_pipe_t set up the way the stream layer sets up an IPC pipe,

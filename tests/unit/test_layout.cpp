@@ -1,5 +1,5 @@
 // Struct layouts: uvref's handle, stream, pipe and write-request structs have
-// libuv 1.44's sizes and public field offsets on x86-64 (LIBUV-FACTS.md),
+// libuv 1.44's sizes and public field offsets on x86-64 (docs/libuv-facts.md),
 // checked at compile time against the measured numbers and at run time
 // against Debian's own header (test_layout_libuv_probe.cpp). And the handle
 // prefix is the same in every handle type, which is what makes a uv_pipe_t*

@@ -1,6 +1,5 @@
 // An echo server on a named pipe with 200 concurrent clients; each sends 256 KiB in random-sized
 // writes, half-closes, and checks the echo byte for byte. Public API only (it also builds against libuv).
-#include <chrono>
 #include <cstdlib>
 #include <memory>
 #include <random>
@@ -147,7 +146,6 @@ void on_connect(uv_connect_t* req, int status) {
 
 TEST_CASE("echo: 200 concurrent clients on a named pipe, 256 KiB each in random writes, half-close",
           "[pipe][echo]") {
-  auto start = std::chrono::steady_clock::now();
   uv_pipe_t server;
   auto clients = std::make_unique<Client[]>(kClients);
   TestLoop loop;
@@ -187,6 +185,4 @@ TEST_CASE("echo: 200 concurrent clients on a named pipe, 256 KiB each in random 
   }
   CHECK(complete == kClients);
   CHECK(open_connections == 0);
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  CHECK(seconds < 30);  // a few seconds in the debug build; a stall would show here
 }

@@ -79,7 +79,7 @@ TEST_CASE("every loop opens 4 descriptors: the lock pipe is made once per proces
   CHECK(target_of(lock_rd) != "");  // the lock pipe outlives every loop
 }
 
-TEST_CASE("the lock byte: signal_lock takes it, signal_unlock puts it back", "[stage]") {
+TEST_CASE("the lock byte: signal_lock takes it, signal_unlock puts it back", "[stage][ex:lock-pipe]") {
   REQUIRE(bytes_in_lock_pipe() == 1);
   REQUIRE(detail::signal_lock() == 0);
   CHECK(bytes_in_lock_pipe() == 0);  // held: another taker would block in read()
@@ -91,7 +91,7 @@ TEST_CASE("the lock byte: signal_lock takes it, signal_unlock puts it back", "[s
   CHECK(bytes_in_lock_pipe() == 1);
 }
 
-TEST_CASE("a forked child gets a lock pipe of its own, with its byte", "[stage]") {
+TEST_CASE("a forked child gets a lock pipe of its own, with its byte", "[stage][ex:lock-pipe]") {
   const std::string parent_pipe = target_of(detail::signal_lock_pipefd[0]);
   REQUIRE(parent_pipe.rfind("pipe:", 0) == 0);
 

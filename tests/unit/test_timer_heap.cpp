@@ -20,7 +20,7 @@ std::vector<const Tagged*> order;
 
 }  // namespace
 
-TEST_CASE("10 000 timers in random order fire sorted by timeout, ties in start order", "[timer][heap]") {
+TEST_CASE("10 000 timers in random order fire sorted by timeout, ties in start order", "[timer][heap][ex:timer-heap]") {
   constexpr int kTimers = 10000;
   std::unique_ptr<Tagged[]> timers(new Tagged[kTimers]);  // before the loop: closed by it
   uvref::test::TestLoop loop;

@@ -1,0 +1,144 @@
+"""Fast checks of the exercise framework itself (no build): CTest exercises.framework."""
+import io
+import os
+import tempfile
+import time
+import unittest
+
+from exkit import grade, pointers, regions, report, spec, tree
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
+
+UNIT = """int a;
+// [docs:one]
+int f() { return 1; }
+// [/docs:one]
+  // [docs:two]
+  int g() { return 2; }
+  // [/docs:two]
+"""
+
+
+class Regions(unittest.TestCase):
+    def test_body_and_replace_keep_the_markers(self):
+        self.assertEqual(regions.body(UNIT, "one"), "int f() { return 1; }\n")
+        out = regions.replace_body(UNIT, "two", "  int g() { return 0; }  // TODO")
+        self.assertIn("  // [docs:two]\n  int g() { return 0; }  // TODO\n  // [/docs:two]", out)
+        self.assertEqual(regions.body(out, "one"), regions.body(UNIT, "one"))
+
+    def test_missing_or_duplicate_markers_are_errors(self):
+        with self.assertRaises(regions.RegionError):
+            regions.body(UNIT, "three")
+        with self.assertRaises(regions.RegionError):
+            regions.body(UNIT + "// [docs:one]\n", "one")
+        with self.assertRaises(regions.RegionError):
+            regions.body("// [docs:x]\nint x;\n", "x")
+
+    def test_a_mutation_must_match_once_inside_the_region(self):
+        self.assertIn("return 7", regions.mutate(UNIT, "one", "return 1", "return 7"))
+        with self.assertRaises(regions.RegionError):
+            regions.mutate(UNIT, "one", "return 2", "return 7")  # only in region two
+
+
+class Specs(unittest.TestCase):
+    def test_every_exercise_loads_and_its_pointers_resolve(self):
+        exercises = spec.load_all(ROOT)
+        self.assertGreater(len(exercises), 0)
+        for ex in exercises:
+            pointers.docs_section(ROOT, ex.read_first)
+            pointers.walkthrough(ROOT, ex.walkthrough)
+            for c in ex.checks:
+                pointers.describe(ROOT, c)
+                self.assertTrue(c.hint.strip())
+            for r in ex.regions:
+                body = regions.body(tree.read(ROOT, r.file), r.name)
+                self.assertIn("TODO", r.stub, f"{ex.name}/{r.name}: a stub says what to do")
+                self.assertNotEqual(body.strip(), r.stub.strip())
+            for w in ex.wrong:
+                r = ex.region(w.region)
+                regions.mutate(tree.read(ROOT, r.file), w.region, w.replace, w.with_)
+
+    def test_every_exercise_has_its_page_and_its_unit_pages_link_to_it(self):
+        for ex in spec.load_all(ROOT):
+            with open(os.path.join(ROOT, "docs", "exercises", ex.name + ".md"), encoding="utf-8") as f:
+                page = f.read()
+            self.assertIn(f"# Exercise: {ex.title}\n", page)
+            self.assertIn(f"```{{exercise}} {ex.name}\n", page)
+            with open(os.path.join(ROOT, "docs", ex.read_first), encoding="utf-8") as f:
+                self.assertIn(f"exercises/{ex.name}.md", f.read(), f"docs/{ex.read_first} links to its exercise")
+
+    def test_at_least_a_third_have_a_known_wrong_solution(self):
+        exercises = spec.load_all(ROOT)
+        self.assertGreaterEqual(3 * sum(1 for e in exercises if e.wrong), len(exercises))
+
+    def test_a_missing_key_is_reported(self):
+        with tempfile.TemporaryDirectory() as d:
+            os.makedirs(os.path.join(d, "x"))
+            with open(os.path.join(d, "x", "exercise.toml"), "w") as f:
+                f.write('title = "t"\npart = "I"\n')
+            with self.assertRaises(spec.SpecError):
+                spec.load(os.path.join(d, "x"))
+
+
+class Export(unittest.TestCase):
+    def test_the_export_holds_stubs_only_and_no_instructor_material(self):
+        exercises = spec.load_all(ROOT)
+        contents = tree.export_contents(ROOT, exercises)
+        for ex in exercises:
+            rel = os.path.relpath(ex.folder, ROOT)
+            self.assertIsNone(contents[os.path.join(rel, "INSTRUCTOR.md")])
+            self.assertIsNone(contents[os.path.join("walkthroughs", "exercises", "INSTRUCTOR.md")])
+            toml = contents[os.path.join(rel, "exercise.toml")].decode()
+            self.assertNotIn("[[wrong]]", toml)
+            for r in ex.regions:
+                self.assertEqual(regions.body(contents[r.file].decode(), r.name).strip(), r.stub.strip())
+                self.assertNotIn(regions.body(tree.read(ROOT, r.file), r.name).strip(), contents[r.file].decode())
+
+    def test_sync_rewrites_only_what_changed(self):
+        with tempfile.TemporaryDirectory() as src, tempfile.TemporaryDirectory() as dst:
+            for name in ("a.txt", "b.txt"):
+                with open(os.path.join(src, name), "w") as f:
+                    f.write(name)
+            self.assertEqual(tree.sync(src, dst), 2)
+            before = os.stat(os.path.join(dst, "a.txt")).st_mtime_ns
+            time.sleep(0.01)
+            self.assertEqual(tree.sync(src, dst, {"b.txt": b"new"}), 1)
+            self.assertEqual(os.stat(os.path.join(dst, "a.txt")).st_mtime_ns, before)
+            self.assertEqual(tree.sync(src, dst, {"b.txt": None}), 1)  # removed
+            self.assertFalse(os.path.exists(os.path.join(dst, "b.txt")))
+
+
+class Reports(unittest.TestCase):
+    def _grade(self):
+        ex = spec.load_all(ROOT)[0]
+        results = [grade.CheckResult(check=c, passed=(i == 0), output="" if i == 0 else "boom",
+                                     hint="" if i == 0 else grade.hint_text(ROOT, c))
+                   for i, c in enumerate(ex.checks)]
+        return grade.Grade(exercise=ex, results=results)
+
+    def test_gradescope_json_shape(self):
+        g = self._grade()
+        data = report.results_json(g)
+        self.assertEqual(data["max_score"], g.exercise.max_score)
+        self.assertEqual(data["score"], sum(t["score"] for t in data["tests"]))
+        self.assertEqual(data["score"], g.exercise.checks[0].points)
+        for t in data["tests"]:
+            self.assertEqual(set(t), {"name", "score", "max_score", "output", "visibility"})
+            self.assertEqual(t["visibility"], "visible")
+        self.assertIn(g.exercise.checks[1].hint.strip(), data["tests"][1]["output"])
+
+    def test_console_shows_each_failed_check_with_its_hint(self):
+        g = self._grade()
+        out = io.StringIO()
+        report.console(g, out)
+        text = out.getvalue()
+        self.assertIn(f"Score: {g.score}/{g.max_score}", text)
+        for r in g.results[1:]:
+            self.assertIn(r.check.hint.strip(), text)
+
+    def test_catch_spec_escapes_commas(self):
+        self.assertEqual(grade.catch_spec(["a, b", "c"]), "a\\, b,c")
+
+
+if __name__ == "__main__":
+    unittest.main()
