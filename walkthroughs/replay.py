@@ -12,9 +12,9 @@ architecture's (62 on x86-64, 129 on arm64).
 The docs page shows EXPECTED.txt itself, so what the page says GDB prints is
 what this test checks GDB prints.
 
-Process ids appear in GDB's notices ("(process 1234)") and, where a library
+Process ids appear in GDB's notices ("(process 1234)"), where a library
 function takes one, as a frame argument ("pid=1234", e.g. read_exec_result in
-uv_spawn): both become PID.
+uv_spawn), and in the uv_process_t printer ("pid = 1234"): all become PID.
 
 GDB runs with a clean descriptor table (numbers start at 3 wherever the test runs)
 and with PROGRAM's build directory on its auto-load safe-path, so uvref's GDB
@@ -46,7 +46,7 @@ def normalise(text: str) -> str:
         line = re.sub(r"(\.(?:cpp|h|c)):\d+", r"\1", line)       # "loop.cpp:78" -> "loop.cpp"
         line = re.sub(r", line \d+\.$", ".", line)                # "file loop.cpp, line 78."
         line = re.sub(r"\(process \d+\)", "(process PID)", line)
-        line = re.sub(r"\bpid=\d+", "pid=PID", line)            # a frame argument named pid
+        line = re.sub(r"\bpid( ?= ?)\d+", r"pid\1PID", line)     # a frame argument or printed field
         line = re.sub(r"(Breakpoint \d+ at )0x[0-9a-f]+: ", r"\1ADDR: ", line)
         line = re.sub(r"Thread 0x[0-9a-f]+ \(LWP \d+\)", "Thread TID", line)
         if line.startswith("Catchpoint "):                        # "(syscall 'kill' [62])"
