@@ -4,14 +4,15 @@ set pagination off
 set print address off
 set filename-display basename
 set confirm off
-# show-fds and uvref-fds (run GDB from the repository root); fdinfo FD FIELD: a line of /proc/PID/fdinfo/FD.
+# uvref's printers and commands (they also load with the program when GDB's auto-load
+# safe-path allows it; run GDB from the repository root); fdinfo FD FIELD: a line of /proc/PID/fdinfo/FD.
 source walkthroughs/gdb/uvref_gdb.py
 source walkthroughs/async/fdinfo.py
 
 # Step 1: the first send, on the sender thread. The handle is idle (0), the counter 0.
 break uv_async_send
 run > /dev/null
-print handle->pending
+print *handle
 fdinfo loop.async_io_watcher.fd eventfd-count
 
 # Step 2: the handle goes busy (1) while the sender writes the 8-byte value 1.
@@ -20,13 +21,13 @@ continue
 finish
 echo \n== the eventfd counter is 1; the sender is still inside uv_async_send (busy)\n
 fdinfo loop.async_io_watcher.fd eventfd-count
-print handle->pending
+print *handle
 
 # Step 3: the second and third sends find the handle sent (2) and return: no write.
 continue
-print handle->pending
+print *handle
 continue
-print handle->pending
+print *handle
 finish
 fdinfo loop.async_io_watcher.fd eventfd-count
 delete
@@ -42,7 +43,7 @@ fdinfo loop->async_io_watcher.fd eventfd-count
 break on_async
 continue
 fdinfo loop.async_io_watcher.fd eventfd-count
-print handle->pending
+print *handle
 finish
 print callbacks
 

@@ -4,6 +4,8 @@ set pagination off
 set print address off
 set filename-display basename
 set confirm off
+# uvref's printers and commands (they also load with the program when GDB's auto-load
+# safe-path allows it; run GDB from the repository root).
 source walkthroughs/gdb/uvref_gdb.py
 
 # Trace, without stopping for good, every phase function uv_run() calls and every
@@ -77,6 +79,6 @@ delete
 # ...and their close callbacks wait for the closing phase, the last of the iteration.
 break run_closing_handles
 continue
-print loop->closing_handles
+uvref-handles loop
 delete
 continue

@@ -4,7 +4,8 @@ set pagination off
 set print address off
 set filename-display basename
 set confirm off
-# show-fds and uvref-fds (run GDB from the repository root); pipe-bytes FD: bytes waiting in a pipe.
+# uvref's printers and commands (they also load with the program when GDB's auto-load
+# safe-path allows it; run GDB from the repository root); pipe-bytes FD: bytes waiting in a pipe.
 source walkthroughs/gdb/uvref_gdb.py
 source walkthroughs/signal/pipe_bytes.py
 
@@ -19,6 +20,7 @@ commands
   frame 1
 end
 run > /dev/null
+print sigusr1
 print loop.signal_pipefd
 print 'uvref::detail::signal_lock_pipefd'
 pipe-bytes 'uvref::detail::signal_lock_pipefd'[0] loop.signal_pipefd[0]
@@ -44,7 +46,7 @@ up
 print msg
 continue
 echo \n== the unlock write: one byte back into the lock pipe\n
-print sigusr1.caught_signals
+print sigusr1
 finish
 pipe-bytes 'uvref::detail::signal_lock_pipefd'[0] loop.signal_pipefd[0]
 delete
@@ -61,7 +63,7 @@ continue
 up
 print msg
 print bytes
-print sigusr1.dispatched_signals
+print sigusr1
 pipe-bytes loop.signal_pipefd[0]
 
 delete

@@ -5,7 +5,8 @@ set pagination off
 set print address off
 set filename-display basename
 set confirm off
-# show-fds and uvref-fds (run GDB from the repository root).
+# uvref's printers and commands (they also load with the program when GDB's auto-load
+# safe-path allows it; run GDB from the repository root).
 source walkthroughs/gdb/uvref_gdb.py
 
 # Step 1: the first uv_write() finds the writer idle and tries write() at once.
@@ -16,14 +17,14 @@ finish
 print (uv_errno_t) $
 echo \n== nothing was written: the request stays at the head of the queue\n
 finish
-print writer.write_queue_size
+print writer
 print writer.io_watcher.pevents
 delete
 
 # Step 2: the other two requests queue behind it, without a system call.
 break uv_read_start
 continue
-print writer.write_queue_size
+print writer.write_queue
 uvref-fds &loop
 delete
 
@@ -38,11 +39,10 @@ break uvref::detail::stream_write
 continue
 echo \n== POLLOUT (4): called from the poll phase for the writer's watcher\n
 bt 3
-print writer.write_queue_size
 finish
 echo \n== all three requests written in one pass; they wait in write_completed_queue\n
-print writer.write_queue_size
-print writer.write_queue.next == &writer.write_queue
+print writer
+print writer.write_queue
 delete
 
 # Step 5: the callbacks, in the order of the uv_write() calls.
