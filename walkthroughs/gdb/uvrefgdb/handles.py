@@ -36,7 +36,7 @@ def stream_fields(s, type_name):
     parts.append("write_queue_size = %d (%d write%s)" % (int(s["write_queue_size"]), writes,
                                                          "" if writes == 1 else "s"))
     if type_name == "uv_pipe_t":
-        parts.append("name = %s" % v.c_string(s["pipe_fname"], 108, limit=108))
+        parts.append("name = %s" % v.c_string_z(s["pipe_fname"]))
     return parts
 
 

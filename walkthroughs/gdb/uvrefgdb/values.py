@@ -134,6 +134,22 @@ def c_string(address, length, limit=48):
         data = bytes(gdb.selected_inferior().read_memory(as_int(address), n)) if n else b""
     except gdb.MemoryError:
         return "<unreadable>"
+    return '"%s"%s' % (escape(data), "..." if int(length) > limit else "")
+
+
+def c_string_z(pointer, limit=108):
+    """A NUL-terminated string (e.g. a pipe's strdup'ed name): read up to its NUL, never past it."""
+    if as_int(pointer) == 0:
+        return "NULL"
+    try:
+        data = pointer.string(encoding="latin-1", length=-1).encode("latin-1")
+    except gdb.MemoryError:
+        return "<unreadable>"
+    return '"%s"%s' % (escape(data[:limit]), "..." if len(data) > limit else "")
+
+
+def escape(data):
+    """Bytes as the inside of a C string literal."""
     out = []
     for b in data:
         c = chr(b)
@@ -143,4 +159,4 @@ def c_string(address, length, limit=48):
             out.append(c)
         else:
             out.append({10: "\\n", 13: "\\r", 9: "\\t", 0: "\\0"}.get(b, "\\%03o" % b))
-    return '"%s"%s' % ("".join(out), "..." if int(length) > limit else "")
+    return "".join(out)
