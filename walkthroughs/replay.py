@@ -12,13 +12,19 @@ architecture's (62 on x86-64, 129 on arm64).
 The docs page shows EXPECTED.txt itself, so what the page says GDB prints is
 what this test checks GDB prints.
 
-Process ids appear in GDB's notices ("(process 1234)") and, where a library
+Process ids appear in GDB's notices ("(process 1234)"), where a library
 function takes one, as a frame argument ("pid=1234", e.g. read_exec_result in
-uv_spawn): both become PID.
+uv_spawn), and in the uv_process_t printer ("pid = 1234"): all become PID.
+
+GDB runs with a clean descriptor table (numbers start at 3 wherever the test runs)
+and with PROGRAM's build directory on its auto-load safe-path, so uvref's GDB
+extensions (walkthroughs/gdb/) load with the program as the pages tell readers to
+let them. Without GDB the test is skipped (exit 77) and says why.
 """
 import difflib
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -40,7 +46,7 @@ def normalise(text: str) -> str:
         line = re.sub(r"(\.(?:cpp|h|c)):\d+", r"\1", line)       # "loop.cpp:78" -> "loop.cpp"
         line = re.sub(r", line \d+\.$", ".", line)                # "file loop.cpp, line 78."
         line = re.sub(r"\(process \d+\)", "(process PID)", line)
-        line = re.sub(r"\bpid=\d+", "pid=PID", line)            # a frame argument named pid
+        line = re.sub(r"\bpid( ?= ?)\d+", r"pid\1PID", line)     # a frame argument or printed field
         line = re.sub(r"(Breakpoint \d+ at )0x[0-9a-f]+: ", r"\1ADDR: ", line)
         line = re.sub(r"Thread 0x[0-9a-f]+ \(LWP \d+\)", "Thread TID", line)
         if line.startswith("Catchpoint "):                        # "(syscall 'kill' [62])"
@@ -49,10 +55,21 @@ def normalise(text: str) -> str:
     return "\n".join(out) + "\n"
 
 
+def build_dir(program: str) -> str:
+    """The CMake build directory that holds @program (the nearest parent with CMakeCache.txt)."""
+    d = os.path.dirname(os.path.abspath(program))
+    while d != "/" and not os.path.exists(os.path.join(d, "CMakeCache.txt")):
+        d = os.path.dirname(d)
+    return d if d != "/" else os.path.dirname(os.path.abspath(program))
+
+
 def main() -> int:
     if len(sys.argv) < 4:
         print(__doc__, file=sys.stderr)
         return 2
+    if not shutil.which("gdb"):
+        print("SKIP: gdb not installed (apt-get install gdb)")
+        return 77
     script, program, expected_path = sys.argv[1:4]
     update = "--update" in sys.argv[4:]
     # close_fds (the default) gives GDB and the program a clean descriptor table,
@@ -60,8 +77,11 @@ def main() -> int:
     # GDB runs from the repository root, as a reader would, so that scripts can
     # `source walkthroughs/gdb/uvref_gdb.py`.
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    # The extensions load themselves from the program (.debug_gdb_scripts) when its
+    # build directory is on GDB's auto-load safe-path, as the pages tell readers to set.
     run = subprocess.run(
-        ["gdb", "-q", "-batch", "-nx", "-x", os.path.abspath(script), os.path.abspath(program)],
+        ["gdb", "-q", "-batch", "-nx", "-iex", "add-auto-load-safe-path " + build_dir(program),
+         "-x", os.path.abspath(script), os.path.abspath(program)],
         cwd=root,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         text=True, timeout=120)

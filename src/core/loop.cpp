@@ -47,6 +47,8 @@ class Undo {
 
 uv_loop_t default_loop_struct;
 uv_loop_t* default_loop_ptr = nullptr;
+StageObserver init_observer = nullptr;  // set_loop_init_observer(): the tour's hook
+void* init_observer_ctx = nullptr;
 
 }  // namespace
 
@@ -124,7 +126,12 @@ int loop_init_stages(uv_loop_t* loop, StageObserver observe, void* ctx) noexcept
 
 using namespace uvref::detail;
 
-int uv_loop_init(uv_loop_t* loop) { return loop_init_stages(loop, nullptr, nullptr); }
+void uvref::detail::set_loop_init_observer(StageObserver observe, void* ctx) noexcept {
+  init_observer = observe;
+  init_observer_ctx = ctx;
+}
+
+int uv_loop_init(uv_loop_t* loop) { return loop_init_stages(loop, init_observer, init_observer_ctx); }
 
 // [docs:loop-close]
 int uv_loop_close(uv_loop_t* loop) {

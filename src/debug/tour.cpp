@@ -2,12 +2,13 @@
  * @file tour.cpp
  * @brief uvref-tour: runs the loop-initialisation stages one by one and shows each new descriptor.
  *
- * After each stage of uv_loop_init() (through the same code path, with an
- * observer hook) it prints the descriptors that appeared: number, what
- * /proc/self/fd says it is, O_NONBLOCK, FD_CLOEXEC, and the loop field that
- * owns it. Then it runs the loop once, so epoll_ctl() registers the two
- * watched descriptors, opens a second loop (four descriptors, not six: the
- * lock pipe is per process), and closes both.
+ * After each stage of uv_loop_init() (called as any program calls it, with an
+ * observer hook set first, so `break uv_loop_init` stops at this loop too) it
+ * prints the descriptors that appeared: number, what /proc/self/fd says it is,
+ * O_NONBLOCK, FD_CLOEXEC, and the loop field that owns it. Then it runs the
+ * loop once, so epoll_ctl() registers the two watched descriptors, opens a
+ * second loop (four descriptors, not six: the lock pipe is per process), and
+ * closes both.
  *
  * Run it under strace to see the syscalls beside the output:
  *     strace -e trace=pipe2,eventfd2,epoll_create1,epoll_ctl,close build/debug/src/uvref-tour
@@ -74,7 +75,9 @@ int main() {
   show_new(nullptr, "before uv_loop_init: what the process already has");
 
   uv_loop_t loop;
-  int r = uvref::detail::loop_init_stages(&loop, after_stage, nullptr);
+  uvref::detail::set_loop_init_observer(after_stage, nullptr);  // uv_loop_init reports each stage
+  int r = uv_loop_init(&loop);
+  uvref::detail::set_loop_init_observer(nullptr, nullptr);
   if (r != 0) {
     std::fprintf(stderr, "uv_loop_init: %s\n", uv_strerror(r));
     return 1;

@@ -35,6 +35,7 @@ namespace uvref::detail::fdpass {
 
 // [docs:fdpass-accept]
 int accept_pending(uv_stream_t* server, uv_stream_t* client) noexcept {
+  // [docs:ex-accept-pending]
   if (server->accepted_fd == -1) return UV_EAGAIN;
   if (client->type != UV_NAMED_PIPE && client->type != UV_TCP) return UV_EINVAL;  // stays pending
   if (stream_fd(client) != -1) return UV_EBUSY;                                    // stays pending
@@ -48,6 +49,7 @@ int accept_pending(uv_stream_t* server, uv_stream_t* client) noexcept {
   }
   client->flags |= kBound;  // as libuv: an accepted handle cannot be bound again
   return 0;
+  // [/docs:ex-accept-pending]
 }
 // [/docs:fdpass-accept]
 

@@ -99,6 +99,7 @@ int cmsg_fd(const struct cmsghdr* c, int i) noexcept {
 
 // [docs:fdpass-cmsg-walk]
 CmsgWalk walk_cmsgs(const struct msghdr* msg, FdSink sink) noexcept {
+  // [docs:ex-walk-cmsgs]
   CmsgWalk w;
   bool malformed = false;
   for (struct cmsghdr* c = next_cmsg(msg, nullptr, &malformed); c != nullptr;
@@ -135,6 +136,7 @@ CmsgWalk walk_cmsgs(const struct msghdr* msg, FdSink sink) noexcept {
   // The kernel closed what did not fit; say so instead of losing it silently.
   if ((msg->msg_flags & MSG_CTRUNC) && w.error == 0) w.error = UV_EMSGSIZE;
   return w;
+  // [/docs:ex-walk-cmsgs]
 }
 // [/docs:fdpass-cmsg-walk]
 

@@ -66,10 +66,18 @@ namespace uvref::detail::fdpass {
 
 // [docs:fdpass-control-buffer]
 /** Bytes one control message carrying @p nfds descriptors occupies (buffer size). */
-constexpr std::size_t control_space(std::size_t nfds) noexcept { return CMSG_SPACE(nfds * sizeof(int)); }
+constexpr std::size_t control_space(std::size_t nfds) noexcept {
+  // [docs:ex-control-space]
+  return CMSG_SPACE(nfds * sizeof(int));
+  // [/docs:ex-control-space]
+}
 
 /** The value of cmsg_len for a message carrying @p nfds descriptors (no trailing padding). */
-constexpr std::size_t control_len(std::size_t nfds) noexcept { return CMSG_LEN(nfds * sizeof(int)); }
+constexpr std::size_t control_len(std::size_t nfds) noexcept {
+  // [docs:ex-control-len]
+  return CMSG_LEN(nfds * sizeof(int));
+  // [/docs:ex-control-len]
+}
 
 /**
  * Room for one SCM_RIGHTS message with up to @p N descriptors (and @p Extra
@@ -79,7 +87,9 @@ constexpr std::size_t control_len(std::size_t nfds) noexcept { return CMSG_LEN(n
 template <std::size_t N, std::size_t Extra = 0>
 union ControlBuffer {
   unsigned char bytes[control_space(N) + Extra];  ///< what msg_control points at
+  // [docs:ex-control-align]
   struct cmsghdr align;                           ///< never read: gives the union cmsghdr's alignment
+  // [/docs:ex-control-align]
 };
 // [/docs:fdpass-control-buffer]
 
@@ -94,6 +104,7 @@ constexpr std::size_t kRecvExtraSpace = CMSG_SPACE(sizeof(struct ucred)) + contr
 using RecvControlBuffer = ControlBuffer<kMaxRecvFds, kRecvExtraSpace>;
 // [/docs:fdpass-recv-buffer]
 
+// [docs:ex-control-asserts]
 // The x86-64 numbers the docs quote: a 16-byte header, one 4-byte descriptor, 4 bytes of padding.
 static_assert(sizeof(struct cmsghdr) == 16);
 static_assert(control_space(1) == 24 && control_len(1) == 20);
@@ -101,5 +112,6 @@ static_assert(sizeof(ControlBuffer<1>) == 24 && alignof(ControlBuffer<1>) == ali
 static_assert(control_space(64) == 272);  // libuv 1.44's receive buffer (64 descriptors), measured
 static_assert(control_space(kMaxRecvFds) == 1032 && kRecvExtraSpace == 32 + 24);
 static_assert(sizeof(RecvControlBuffer) == 1088 && alignof(RecvControlBuffer) == alignof(struct cmsghdr));
+// [/docs:ex-control-asserts]
 
 }  // namespace uvref::detail::fdpass

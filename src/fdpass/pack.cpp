@@ -33,6 +33,7 @@ namespace uvref::detail::fdpass {
 // [docs:fdpass-pack]
 int pack_rights(struct msghdr* msg, const struct iovec* iov, int iovcnt,
                 std::span<unsigned char> control, std::span<const int> fds) noexcept {
+  // [docs:ex-pack-rights]
   std::size_t data_bytes = 0;
   for (int i = 0; i < iovcnt; i++) data_bytes += iov[i].iov_len;
   if (fds.empty() || data_bytes == 0) return UV_EINVAL;  // descriptors need a byte to ride on
@@ -50,6 +51,7 @@ int pack_rights(struct msghdr* msg, const struct iovec* iov, int iovcnt,
   cmsg->cmsg_len = control_len(fds.size());  // header + payload, no trailing padding
   std::memcpy(CMSG_DATA(cmsg), fds.data(), fds.size_bytes());
   return 0;
+  // [/docs:ex-pack-rights]
 }
 // [/docs:fdpass-pack]
 

@@ -79,6 +79,7 @@ void free_queue(uv_stream_t* stream) noexcept {
 
 // [docs:fdpass-pending-queue]
 int queue_fd(uv_stream_t* stream, int fd) noexcept {
+  // [docs:ex-queue-fd]
   if (stream->accepted_fd == -1) {  // the common case: one handle at a time
     stream->accepted_fd = fd;
     return 0;
@@ -91,9 +92,11 @@ int queue_fd(uv_stream_t* stream, int fd) noexcept {
   if (r < 0) return r;
   stream->queued_fds->fds[stream->queued_fds->tail++] = fd;
   return 0;
+  // [/docs:ex-queue-fd]
 }
 
 int take_pending(uv_stream_t* stream) noexcept {
+  // [docs:ex-take-pending]
   int fd = stream->accepted_fd;
   if (fd == -1) return -1;
   uv__queued_fds* q = stream->queued_fds;
@@ -104,6 +107,7 @@ int take_pending(uv_stream_t* stream) noexcept {
   stream->accepted_fd = q->fds[q->head++];  // the next oldest moves up
   if (q->head == q->tail) free_queue(stream);
   return fd;
+  // [/docs:ex-take-pending]
 }
 
 unsigned pending_count(const uv_stream_t* stream) noexcept {

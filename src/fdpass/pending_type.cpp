@@ -71,7 +71,9 @@ uv_handle_type uv_guess_handle(uv_file file) {
 
 // [docs:fdpass-pending-type]
 uv_handle_type uv_pipe_pending_type(uv_pipe_t* handle) {
+  // [docs:ex-pending-type]
   if (!handle->ipc || handle->accepted_fd == -1) return UV_UNKNOWN_HANDLE;
   return uv_guess_handle(handle->accepted_fd);  // the oldest: the one uv_accept() takes next
+  // [/docs:ex-pending-type]
 }
 // [/docs:fdpass-pending-type]

@@ -45,6 +45,7 @@ ssize_t recvmsg_retry(int sock, struct msghdr* msg, int flags) noexcept {
 
 // [docs:fdpass-recvmsg]
 ssize_t recvmsg_cloexec(int sock, struct msghdr* msg) noexcept {
+  // [docs:ex-recvmsg-cloexec]
   ssize_t n = recvmsg_retry(sock, msg, MSG_CMSG_CLOEXEC);
   if (n != -EINVAL) return n;
 
@@ -60,6 +61,7 @@ ssize_t recvmsg_cloexec(int sock, struct msghdr* msg) noexcept {
     for (int i = 0; i < cmsg_fd_count(c); i++) sys::set_cloexec(cmsg_fd(c, i), true);
   }
   return n;
+  // [/docs:ex-recvmsg-cloexec]
 }
 // [/docs:fdpass-recvmsg]
 

@@ -36,6 +36,7 @@ namespace uvref::detail::fdpass {
 
 // [docs:fdpass-sendmsg]
 ssize_t send_with_fd(int sock, const struct iovec* iov, int iovcnt, int fd) noexcept {
+  // [docs:ex-send-with-fd]
   ControlBuffer<1> control{};  // zero-filled, aligned, 24 bytes
   struct msghdr msg;
   int r = pack_rights(&msg, iov, iovcnt, control.bytes, std::span<const int>(&fd, 1));
@@ -46,6 +47,7 @@ ssize_t send_with_fd(int sock, const struct iovec* iov, int iovcnt, int fd) noex
     n = sys::sendmsg(sock, &msg, MSG_NOSIGNAL);
   } while (n == -EINTR);  // interrupted before anything was sent: try again
   return n;
+  // [/docs:ex-send-with-fd]
 }
 // [/docs:fdpass-sendmsg]
 

@@ -20,8 +20,14 @@
  * dropped that fallback on Linux in 1.35, when it required kernels that all
  * have eventfd2.
  *
- * In GDB: `break uvref::detail::async_start`, `finish`,
- * `p loop->async_io_watcher`.
+ * In GDB:
+ *
+ *     gdb build/debug/src/uvref-tour
+ *     (gdb) break uvref::detail::async_start
+ *     (gdb) run
+ *     (gdb) finish                           # => = 0
+ *     (gdb) p loop->async_io_watcher.fd
+ *     (gdb) p loop->async_wfd                # => -1
  *
  * libuv: src/unix/async.c uv__async_start, uv__async_send, uv__async_stop
  *

@@ -15,8 +15,14 @@
  * before anything else (libuv 1.8 made the signal lock pipe first). Nothing
  * is registered yet: the first epoll_ctl() happens in the first uv_run().
  *
- * In GDB: `break uvref::detail::platform_loop_init`, `finish`, then
- * `p loop->backend_fd` and `shell ls -l /proc/$pid/fd`.
+ * In GDB (the tour's first loop; the session is run by CTest, gdb.instructions):
+ *
+ *     gdb build/debug/src/uvref-tour
+ *     (gdb) break uvref::detail::platform_loop_init
+ *     (gdb) run
+ *     (gdb) finish                           # => = 0
+ *     (gdb) p loop->backend_fd
+ *     (gdb) uvref-fds loop                   # => loop->backend_fd (epoll instance)
  *
  * libuv: src/unix/linux-core.c uv__platform_loop_init, uv__platform_loop_delete
  *

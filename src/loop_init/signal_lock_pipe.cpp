@@ -23,8 +23,15 @@
  * After fork() the child makes a fresh pipe (pthread_atfork), so that parent
  * and child do not steal each other's byte.
  *
- * In GDB: `break uvref::detail::signal_global_init`, then
- * `p uvref::detail::signal_lock_pipefd` before and after.
+ * In GDB (signal_global_init is in an anonymous namespace: the short name finds it):
+ *
+ *     gdb build/debug/src/uvref-tour
+ *     (gdb) break signal_global_init
+ *     (gdb) run
+ *     (gdb) p uvref::detail::signal_lock_pipefd   # => {-1, -1}
+ *     (gdb) finish                           # back in glibc's pthread_once()
+ *     (gdb) frame function uvref::detail::signal_global_once_init
+ *     (gdb) p uvref::detail::signal_lock_pipefd   # the pipe, one byte in it: the lock is free
  *
  * libuv: src/unix/signal.c uv__signal_global_init, uv__signal_global_reinit,
  * uv__signal_lock, uv__signal_unlock

@@ -22,8 +22,14 @@
  * initialises `loop->child_watcher`, the SIGCHLD watcher that uv_spawn()
  * starts to learn that children exited. It is the pipe's first user.
  *
- * In GDB: `break uvref::detail::signal_loop_once_init`, `finish`,
- * `p loop->signal_pipefd` and `p loop->signal_io_watcher`.
+ * In GDB:
+ *
+ *     gdb build/debug/src/uvref-tour
+ *     (gdb) break uvref::detail::signal_loop_once_init
+ *     (gdb) run
+ *     (gdb) finish                           # => = 0
+ *     (gdb) p loop->signal_pipefd
+ *     (gdb) p loop->signal_io_watcher        # pevents set (watched), events 0 (not yet in epoll)
  *
  * libuv: src/unix/signal.c uv__signal_loop_once_init, uv__signal_loop_cleanup
  *

@@ -31,6 +31,13 @@ using StageObserver = void (*)(uv_loop_t* loop, const char* stage, void* ctx);
  */
 int loop_init_stages(uv_loop_t* loop, StageObserver observe, void* ctx) noexcept;
 
+/**
+ * The observer every later uv_loop_init() passes to loop_init_stages() (null: none, the
+ * default). The tour sets it so that its loop is made by uv_loop_init() itself, where a
+ * reader's `break uv_loop_init` stops. Process-wide and unsynchronised: a debugging aid.
+ */
+void set_loop_init_observer(StageObserver observe, void* ctx) noexcept;
+
 // Stage 1: the epoll instance. libuv: src/unix/linux-core.c uv__platform_loop_init
 int platform_loop_init(uv_loop_t* loop) noexcept;
 void platform_loop_delete(uv_loop_t* loop) noexcept;

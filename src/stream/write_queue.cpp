@@ -98,16 +98,6 @@ void finish(uv_write_t* req) noexcept {
 
 // [docs:write-bufs]
 ssize_t write_bufs(uv_stream_t* stream, const uv_buf_t* bufs, unsigned int nbufs, int send_fd) noexcept {
-  if (send_fd != -1) {
-    // The descriptor rides on the first byte of this call, and one call takes
-    // at most IOV_MAX buffers: skip empty ones first, or 1024 of them would
-    // leave the descriptor no byte to travel with. advance() steps over them
-    // the same way once the call returns.
-    while (nbufs > 1 && bufs->len == 0) {
-      ++bufs;
-      --nbufs;
-    }
-  }
   // uv_buf_t has struct iovec's layout on Unix (uv.h), so the array is passed as is.
   const auto* iov = reinterpret_cast<const struct iovec*>(bufs);
   int iovcnt = static_cast<int>(nbufs < kIovMax ? nbufs : kIovMax);
@@ -136,6 +126,11 @@ void stream_write(uv_stream_t* stream) noexcept {
   int budget = kWritesPerWakeup;
   while (!queue_empty(&stream->write_queue) && budget > 0) {
     uv_write_t* req = write_of(queue_head(&stream->write_queue));
+    // A descriptor rides on the first byte of one sendmsg(), which takes at
+    // most IOV_MAX buffers: step past empty ones first (they hold nothing to
+    // write), or 1024 of them would leave it no byte to travel with.
+    if (req->send_fd != -1)
+      while (req->write_index + 1 < req->nbufs && req->bufs[req->write_index].len == 0) ++req->write_index;
 
     ssize_t n;
     if (req->send_handle != nullptr && handle_is_closing(reinterpret_cast<uv_handle_t*>(req->send_handle)))

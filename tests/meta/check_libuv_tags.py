@@ -12,7 +12,9 @@ gen_libuv_definitions.py from the 1.44.2 source). A name written as a family
 (`uv__io_*`) needs one definition with that prefix. A tag on a declaration
 may leave out the file when the tag in the file's leading comment names it:
 the name must then be defined in one of the files that tag names; with no
-such tag it is an error, as the reader would not know where to look.
+such tag it is an error, as the reader would not know where to look. In an
+exercise spec, a stub's tag reads like one in the source file the stub
+replaces code in (its `file = "..."`).
 Prose such as "as in libuv: ..." is not a pointer. Exits 1 on any error and
 prints how many pointers and names were checked.
 """
@@ -31,6 +33,8 @@ LIBUV_NAME = re.compile(r"^(?:uv_|uv__|UV_|QUEUE_)\w*\*?$")
 KEYWORDS = {"struct", "union", "enum", "and", "plus"}
 ERROR_CODE = re.compile(r"^UV_E[A-Z0-9]+$")  # a result, not a pointer
 NO_COUNTERPART = "no counterpart"
+PROSE = re.compile(r"\bas(\s+in)?\s*\(?$")  # "as in libuv: ..." is a comparison, not a pointer
+STUB_FILE = re.compile(r'^\s*file\s*=\s*"([^"]+)"')  # an exercise spec's source file
 
 
 def load_definitions(path: str) -> Tuple[Dict[str, Set[str]], Set[str]]:
@@ -149,44 +153,62 @@ def tracked_files(root: str) -> List[str]:
     return [p for p in out.split("\0") if p and not p.startswith("tests/meta/libuv-")]
 
 
+def pointers_in(lines: List[str]):
+    """Yields (line index, text) of each libuv pointer in a file's lines."""
+    for i, line in enumerate(lines):
+        if line.rstrip().endswith("**Mirrors:**") and i + 1 < len(lines):
+            line = line + " " + lines[i + 1]  # "libuv ..." starts the next line
+        m = MIRRORS.search(line)
+        mirrors = bool(m)
+        if m:
+            start, in_paren = re.split(r"\*\*\w", m.group(1))[0], False
+        else:
+            m = TAG.search(line)
+            if not m or PROSE.search(line[:m.start()]):
+                continue
+            start, in_paren = m.group(2), bool(m.group(1))
+        if start.strip().startswith(NO_COUNTERPART):
+            continue
+        text = tag_text(lines, i, start, in_paren)
+        if mirrors:
+            text = re.split(r"\*\*\w", text)[0]
+        if is_pointer(text, mirrors):
+            yield i, text, mirrors
+
+
+def read_lines(path: str) -> List[str]:
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read().splitlines()
+    except (UnicodeDecodeError, FileNotFoundError, IsADirectoryError):
+        return []
+
+
+def unit_files_of(lines: List[str]) -> List[str]:
+    """The libuv files named by the tags in the leading comment block."""
+    end = leading_block_end(lines)
+    return [file for i, text, mirrors in pointers_in(lines) if i < end
+            for file, _ in parse(text, mirrors) if file]
+
+
 def check(root: str, defs_path: str) -> int:
     by_file, dirs = load_definitions(defs_path)
     errors: List[str] = []
     pointers = names = 0
     for rel in tracked_files(root):
-        try:
-            with open(os.path.join(root, rel), encoding="utf-8") as f:
-                lines = f.read().splitlines()
-        except (UnicodeDecodeError, FileNotFoundError):
-            continue
-        lead_end = leading_block_end(lines)
-        unit_files: List[str] = []  # the files the leading comment's tags name
-        for i, line in enumerate(lines):
-            if line.rstrip().endswith("**Mirrors:**") and i + 1 < len(lines):
-                line = line + " " + lines[i + 1]  # "libuv ..." starts the next line
-            m = MIRRORS.search(line)
-            mirrors = bool(m)
-            if m:
-                start, in_paren = re.split(r"\*\*\w", m.group(1))[0], False
-            else:
-                m = TAG.search(line)
-                if not m:
-                    continue
-                start, in_paren = m.group(2), bool(m.group(1))
-            if start.strip().startswith(NO_COUNTERPART):
-                continue
-            text = tag_text(lines, i, start, in_paren)
-            if mirrors:
-                text = re.split(r"\*\*\w", text)[0]
-            if not is_pointer(text, mirrors):
-                continue
+        lines = read_lines(os.path.join(root, rel))
+        unit_files = unit_files_of(lines)
+        stub_of = {i: m.group(1) for i, l in enumerate(lines) for m in [STUB_FILE.match(l)] if m}
+        for i, text, mirrors in pointers_in(lines):
+            # An exercise's stub replaces code in `file = "..."`: its tags read like that file's.
+            stubbed = [f for j, f in stub_of.items() if j < i]
+            if stubbed:
+                unit_files = unit_files_of(read_lines(os.path.join(root, stubbed[-1])))
             where = f"{rel}:{i + 1}"
             pointers += 1
             groups = parse(text, mirrors)
             if not groups:
                 errors.append(f"{where}: a libuv pointer that names nothing: {text.strip()!r}")
-            if i < lead_end:
-                unit_files += [file for file, _ in groups if file]
             for file, funcs in groups:
                 if file and file not in by_file and file not in dirs:
                     errors.append(f"{where}: {file} is not in libuv 1.44.2")

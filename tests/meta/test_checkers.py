@@ -51,6 +51,9 @@ cases = {
     "no file": (f"int x;\n/** {tag}uv__io_poll */\nint y;\n", 1, "no libuv file named"),
     "unit file": (f"/* {tag}src/unix/epoll.c */\nint x;\n/** {tag}uv__io_poll */\nint y;\n", 0,
                   "0 wrong"),
+    "prose": (f"/* {tag}src/unix/epoll.c uv__io_poll */\n"
+              f"/* A closing handle is UV_EINVAL, as in {tag}uv_close() closed it. */\n", 0,
+              "checked 1 libuv pointers naming 1 definitions: 0 wrong"),
     "page": ("**Mirrors:" + "** libuv `src/uv-common.c` `uv_now`, `uv_hrtime`.\n", 1,
              "uv_hrtime is not defined in src/uv-common.c"),
 }

@@ -68,7 +68,7 @@ std::vector<int> fresh_fds(int n) {
 
 }  // namespace
 
-TEST_CASE("cmsg walk: no control data, nothing to do", "[fdpass][cmsg-walk]") {
+TEST_CASE("cmsg walk: no control data, nothing to do", "[fdpass][cmsg-walk][ex:fdpass-cmsg-walk]") {
   struct msghdr msg = {};
   VectorSink s;
   CmsgWalk w = walk_cmsgs(&msg, s.sink());
@@ -78,7 +78,8 @@ TEST_CASE("cmsg walk: no control data, nothing to do", "[fdpass][cmsg-walk]") {
   CHECK(w.error == 0);
 }
 
-TEST_CASE("cmsg walk: SCM_RIGHTS descriptors go to the sink in order", "[fdpass][cmsg-walk]") {
+TEST_CASE("cmsg walk: SCM_RIGHTS descriptors go to the sink in order",
+          "[fdpass][cmsg-walk][ex:fdpass-cmsg-walk]") {
   std::vector<int> fds = fresh_fds(3);
   ControlBuilder b;
   b.rights(fds);
@@ -91,7 +92,7 @@ TEST_CASE("cmsg walk: SCM_RIGHTS descriptors go to the sink in order", "[fdpass]
 }
 
 TEST_CASE("cmsg walk: credentials and other levels are skipped, descriptors after them taken",
-          "[fdpass][cmsg-walk]") {
+          "[fdpass][cmsg-walk][ex:fdpass-cmsg-walk]") {
   struct ucred cred = {::getpid(), ::getuid(), ::getgid()};
   int ttl = 64;
   std::vector<int> fds = fresh_fds(2);
@@ -104,7 +105,8 @@ TEST_CASE("cmsg walk: credentials and other levels are skipped, descriptors afte
   CHECK(w.error == 0);
 }
 
-TEST_CASE("cmsg walk: a descriptor in SCM_PIDFD is closed, not leaked", "[fdpass][cmsg-walk]") {
+TEST_CASE("cmsg walk: a descriptor in SCM_PIDFD is closed, not leaked",
+          "[fdpass][cmsg-walk][ex:fdpass-cmsg-walk]") {
   std::vector<int> pidfd = fresh_fds(1);  // stands in for the pidfd Linux 6.5+ sends with SO_PASSPIDFD
   std::vector<int> fds = fresh_fds(1);
   ControlBuilder b;
@@ -117,7 +119,8 @@ TEST_CASE("cmsg walk: a descriptor in SCM_PIDFD is closed, not leaked", "[fdpass
   CHECK_FALSE(is_open(pidfd[0]));
 }
 
-TEST_CASE("cmsg walk: what the sink refuses is closed and the sink's error reported", "[fdpass][cmsg-walk]") {
+TEST_CASE("cmsg walk: what the sink refuses is closed and the sink's error reported",
+          "[fdpass][cmsg-walk][ex:fdpass-cmsg-walk]") {
   std::vector<int> fds = fresh_fds(3);
   ControlBuilder b;
   b.rights(fds);
@@ -132,7 +135,8 @@ TEST_CASE("cmsg walk: what the sink refuses is closed and the sink's error repor
   CHECK_FALSE(is_open(fds[2]));
 }
 
-TEST_CASE("cmsg walk: MSG_CTRUNC keeps what arrived and reports UV_EMSGSIZE", "[fdpass][cmsg-walk]") {
+TEST_CASE("cmsg walk: MSG_CTRUNC keeps what arrived and reports UV_EMSGSIZE",
+          "[fdpass][cmsg-walk][ex:fdpass-cmsg-walk]") {
   std::vector<int> fds = fresh_fds(2);
   ControlBuilder b;
   b.rights(fds);
@@ -143,7 +147,8 @@ TEST_CASE("cmsg walk: MSG_CTRUNC keeps what arrived and reports UV_EMSGSIZE", "[
   CHECK(s.kept.size() == 2);
 }
 
-TEST_CASE("cmsg walk: malformed lengths stop the walk and touch no descriptor", "[fdpass][cmsg-walk]") {
+TEST_CASE("cmsg walk: malformed lengths stop the walk and touch no descriptor",
+          "[fdpass][cmsg-walk][ex:fdpass-cmsg-walk]") {
   std::vector<Fd> owned;
   for (int fd : fresh_fds(2)) owned.emplace_back(fd);
   std::vector<int> fds = {owned[0].get(), owned[1].get()};
@@ -173,7 +178,8 @@ TEST_CASE("cmsg walk: malformed lengths stop the walk and touch no descriptor", 
   CHECK(is_open(owned[1]));
 }
 
-TEST_CASE("cmsg walk: a malformed SCM_PIDFD block stops the walk and closes nothing", "[fdpass][cmsg-walk]") {
+TEST_CASE("cmsg walk: a malformed SCM_PIDFD block stops the walk and closes nothing",
+          "[fdpass][cmsg-walk][ex:fdpass-cmsg-walk]") {
   // The same rule as SCM_RIGHTS: a payload that is not whole non-negative ints
   // did not come from the kernel, so no number in it is closed.
   Fd planted(::eventfd(0, EFD_CLOEXEC));
@@ -191,7 +197,8 @@ TEST_CASE("cmsg walk: a malformed SCM_PIDFD block stops the walk and closes noth
   CHECK(is_open(planted));
 }
 
-TEST_CASE("cmsg walk: a good message before a malformed one is taken", "[fdpass][cmsg-walk]") {
+TEST_CASE("cmsg walk: a good message before a malformed one is taken",
+          "[fdpass][cmsg-walk][ex:fdpass-cmsg-walk]") {
   std::vector<int> good = fresh_fds(1);
   Fd bad(::eventfd(0, EFD_CLOEXEC));
   ControlBuilder b;
@@ -203,7 +210,8 @@ TEST_CASE("cmsg walk: a good message before a malformed one is taken", "[fdpass]
   CHECK(is_open(bad));
 }
 
-TEST_CASE("cmsg walk: trailing bytes too short for a header end the walk quietly", "[fdpass][cmsg-walk]") {
+TEST_CASE("cmsg walk: trailing bytes too short for a header end the walk quietly",
+          "[fdpass][cmsg-walk][ex:fdpass-cmsg-walk]") {
   std::vector<int> fds = fresh_fds(1);
   ControlBuilder b;
   b.rights(fds);

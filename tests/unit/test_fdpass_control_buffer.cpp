@@ -1,5 +1,9 @@
 // Step 1 alone: the control buffer's size, alignment and zero fill, and what
 // goes wrong when CMSG_SPACE is used where CMSG_LEN belongs.
+//
+// STATIC_REQUIRE checks at run time here: the exercise fdpass-control-buffer blanks
+// control_space()/control_len(), and a wrong answer must fail a check, not the build.
+#define CATCH_CONFIG_RUNTIME_STATIC_REQUIRE
 #include <sys/eventfd.h>
 
 #include <cstring>
@@ -9,7 +13,8 @@
 using namespace uvref::detail::fdpass;
 using namespace uvref::test::fdpass;
 
-TEST_CASE("control buffer: sized by CMSG_SPACE, aligned for cmsghdr, zero-filled", "[fdpass][control-buffer]") {
+TEST_CASE("control buffer: sized by CMSG_SPACE, aligned for cmsghdr, zero-filled",
+          "[fdpass][control-buffer][ex:fdpass-control-buffer]") {
   STATIC_REQUIRE(sizeof(ControlBuffer<1>) == CMSG_SPACE(sizeof(int)));
   STATIC_REQUIRE(sizeof(ControlBuffer<3>) == CMSG_SPACE(3 * sizeof(int)));
   STATIC_REQUIRE(sizeof(ControlBuffer<64>) == 272);                  // libuv 1.44's receive buffer

@@ -89,7 +89,7 @@ void count_cb(uv_write_t*, int status) {
 }  // namespace
 
 TEST_CASE("ipc: uv_write2 sends a pipe handle; the receiver accepts it into a uv_pipe_t and uses it",
-          "[fdpass][ipc]") {
+          "[fdpass][ipc][ex:fdpass-accept]") {
   IpcPair ipc;
   IpcPair cargo;  // cargo.a travels; cargo.b stays here to talk to it
   uv_pipe_t accepted{};
@@ -180,7 +180,8 @@ TEST_CASE("ipc: uv_write2 on a pipe that is not IPC is UV_EINVAL", "[fdpass][ipc
   CHECK(uv_write2(&req, as_stream(&plain), &buf, 1, as_stream(&cargo), nullptr) == UV_EINVAL);
 }
 
-TEST_CASE("ipc: closing an IPC pipe closes every descriptor still pending", "[fdpass][ipc]") {
+TEST_CASE("ipc: closing an IPC pipe closes every descriptor still pending",
+          "[fdpass][ipc][ex:fdpass-pending-queue]") {
   std::size_t baseline = open_fd_count();
   {
     IpcPair ipc;
@@ -462,7 +463,7 @@ struct TenInFlight {
 }  // namespace
 
 TEST_CASE("ipc: descriptors cut off by RLIMIT_NOFILE: the bytes, then UV_EMSGSIZE, reading goes on",
-          "[fdpass][ipc][ctrunc]") {
+          "[fdpass][ipc][ctrunc][ex:fdpass-pending-queue]") {
   TenInFlight t;
   auto& [receiver, log, loop, raw, origin] = t;
   REQUIRE(::write(raw, "after", 5) == 5);

@@ -8,7 +8,8 @@
 using namespace uvref::detail::fdpass;
 using namespace uvref::test::fdpass;
 
-TEST_CASE("pack: one SCM_RIGHTS header, CMSG_LEN in cmsg_len, CMSG_SPACE in msg_controllen", "[fdpass][pack]") {
+TEST_CASE("pack: one SCM_RIGHTS header, CMSG_LEN in cmsg_len, CMSG_SPACE in msg_controllen",
+          "[fdpass][pack][ex:fdpass-pack]") {
   ControlBuffer<3> control{};
   char data[] = "hi";
   struct iovec iov = {data, 2};
@@ -34,7 +35,8 @@ TEST_CASE("pack: one SCM_RIGHTS header, CMSG_LEN in cmsg_len, CMSG_SPACE in msg_
   CHECK(CMSG_NXTHDR(&msg, c) == nullptr);  // exactly one message
 }
 
-TEST_CASE("pack: refuses descriptors without a byte of data, no descriptors, a small buffer", "[fdpass][pack]") {
+TEST_CASE("pack: refuses descriptors without a byte of data, no descriptors, a small buffer",
+          "[fdpass][pack][ex:fdpass-pack]") {
   ControlBuffer<1> control{};
   struct msghdr msg;
   const int fd = 5;
@@ -49,7 +51,8 @@ TEST_CASE("pack: refuses descriptors without a byte of data, no descriptors, a s
   CHECK(pack_rights(&msg, &one, 1, control.bytes, three) == UV_ENOBUFS);  // 24 bytes hold two at most
 }
 
-TEST_CASE("pack: the one-byte rule, and what a receiver sees without it", "[fdpass][pack]") {
+TEST_CASE("pack: the one-byte rule, and what a receiver sees without it",
+          "[fdpass][pack][ex:fdpass-pack]") {
   auto [a, b] = socket_pair();
   REQUIRE(uvref::sys::set_nonblock(b, true) == 0);
   Fd passed(::eventfd(0, EFD_CLOEXEC));

@@ -16,7 +16,8 @@
 using namespace uvref::detail::fdpass;
 using namespace uvref::test::fdpass;
 
-TEST_CASE("pending queue: first in accepted_fd, the rest queued, taken oldest first", "[fdpass][pending]") {
+TEST_CASE("pending queue: first in accepted_fd, the rest queued, taken oldest first",
+          "[fdpass][pending][ex:fdpass-pending-queue]") {
   Fd origin(::eventfd(0, EFD_CLOEXEC));
   StandInPipe p(-1);
   std::deque<int> model;  // what must come out, in order
@@ -55,7 +56,8 @@ TEST_CASE("pending queue: first in accepted_fd, the rest queued, taken oldest fi
   CHECK(uv_pipe_pending_count(&p.pipe) == 0);
 }
 
-TEST_CASE("pending queue: close_pending closes every waiting descriptor", "[fdpass][pending]") {
+TEST_CASE("pending queue: close_pending closes every waiting descriptor",
+          "[fdpass][pending][ex:fdpass-pending-queue]") {
   Fd origin(::eventfd(0, EFD_CLOEXEC));
   StandInPipe p(-1);
   std::vector<int> fds;
@@ -70,7 +72,8 @@ TEST_CASE("pending queue: close_pending closes every waiting descriptor", "[fdpa
   close_pending(p.stream());  // a second time is harmless
 }
 
-TEST_CASE("pending count and type: a pipe that is not IPC has nothing pending", "[fdpass][pending]") {
+TEST_CASE("pending count and type: a pipe that is not IPC has nothing pending",
+          "[fdpass][pending][ex:fdpass-pending-queue]") {
   StandInPipe p(-1);
   REQUIRE(queue_fd(p.stream(), ::eventfd(0, EFD_CLOEXEC)) == 0);
   p.pipe.ipc = 0;
@@ -134,7 +137,8 @@ TEST_CASE("uv_guess_handle: both ends of a pseudo-terminal are UV_TTY", "[fdpass
   CHECK(uv_guess_handle(pty_s) == UV_TTY);
 }
 
-TEST_CASE("uv_pipe_pending_type: the type of the oldest pending descriptor", "[fdpass][pending-type]") {
+TEST_CASE("uv_pipe_pending_type: the type of the oldest pending descriptor",
+          "[fdpass][pending-type][ex:fdpass-pending-queue]") {
   StandInPipe p(-1);
   CHECK(uv_pipe_pending_type(&p.pipe) == UV_UNKNOWN_HANDLE);  // nothing pending
   auto [a, b] = socket_pair();
@@ -149,7 +153,8 @@ TEST_CASE("uv_pipe_pending_type: the type of the oldest pending descriptor", "[f
   CHECK(uv_pipe_pending_count(&p.pipe) == 1);
 }
 
-TEST_CASE("uvref_pipe_accept_fd: hands over the oldest pending descriptor", "[fdpass][accept-fd]") {
+TEST_CASE("uvref_pipe_accept_fd: hands over the oldest pending descriptor",
+          "[fdpass][accept-fd][ex:fdpass-pending-queue]") {
   StandInPipe p(-1);
   int fd = -1;
   CHECK(uvref_pipe_accept_fd(&p.pipe, &fd) == UV_EAGAIN);

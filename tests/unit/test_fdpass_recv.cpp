@@ -9,7 +9,8 @@ using namespace uvref::detail::fdpass;
 using namespace uvref::test::fdpass;
 
 
-TEST_CASE("recv_with_fds: bytes to the buffer, descriptors to the pending queue", "[fdpass][recv]") {
+TEST_CASE("recv_with_fds: bytes to the buffer, descriptors to the pending queue",
+          "[fdpass][recv][ex:fdpass-pending-queue]") {
   auto [a, b] = socket_pair();
   Fd origin(::eventfd(0, EFD_CLOEXEC));
   std::vector<int> sent = dups(origin, 3);
@@ -29,7 +30,8 @@ TEST_CASE("recv_with_fds: bytes to the buffer, descriptors to the pending queue"
   }
 }
 
-TEST_CASE("recv_with_fds: one read never runs past a message that carried descriptors", "[fdpass][recv]") {
+TEST_CASE("recv_with_fds: one read never runs past a message that carried descriptors",
+          "[fdpass][recv][ex:fdpass-pending-queue]") {
   auto [a, b] = socket_pair();
   Fd origin(::eventfd(0, EFD_CLOEXEC));
   std::vector<int> two = dups(origin, 2), one = dups(origin, 1);
@@ -49,7 +51,7 @@ TEST_CASE("recv_with_fds: one read never runs past a message that carried descri
 }
 
 TEST_CASE("recv_with_fds: 253 descriptors (SCM_MAX_FD) in one message: all queued, no error",
-          "[fdpass][recv][ctrunc]") {
+          "[fdpass][recv][ctrunc][ex:fdpass-pending-queue]") {
   // libuv 1.44 takes 64 per read; the kernel closes the rest and nobody is told.
   auto [a, b] = socket_pair();
   SECTION("alone") {}
@@ -82,7 +84,7 @@ TEST_CASE("recv_with_fds: 254 descriptors are refused by the sender's kernel (EI
 }
 
 TEST_CASE("recv_with_fds: RLIMIT_NOFILE cuts a message: what fitted queued, UV_EMSGSIZE, none leaked",
-          "[fdpass][recv][ctrunc]") {
+          "[fdpass][recv][ctrunc][ex:fdpass-pending-queue]") {
   auto [a, b] = socket_pair();
   Fd origin(::eventfd(0, EFD_CLOEXEC));
   send_copies(a, origin, 10);

@@ -32,7 +32,8 @@ bool cloexec(int fd) { return (::fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0; }
 
 }  // namespace
 
-TEST_CASE("recvmsg_cloexec: descriptors arrive close-on-exec", "[fdpass][recvmsg]") {
+TEST_CASE("recvmsg_cloexec: descriptors arrive close-on-exec",
+          "[fdpass][recvmsg][ex:fdpass-recvmsg]") {
   auto [a, b] = socket_pair();
   auto sent = plain_eventfds(3);
   REQUIRE(send_fds(a, numbers(sent)) == 1);
@@ -43,7 +44,7 @@ TEST_CASE("recvmsg_cloexec: descriptors arrive close-on-exec", "[fdpass][recvmsg
 }
 
 TEST_CASE("recvmsg_cloexec: EINVAL for MSG_CMSG_CLOEXEC falls back and sets FD_CLOEXEC itself",
-          "[fdpass][recvmsg]") {
+          "[fdpass][recvmsg][ex:fdpass-recvmsg]") {
   auto [a, b] = socket_pair();
   int on = 1;  // an SCM_CREDENTIALS message before the SCM_RIGHTS one: skipped by the fallback
   REQUIRE(::setsockopt(b, SOL_SOCKET, SO_PASSCRED, &on, sizeof on) == 0);
@@ -61,7 +62,8 @@ TEST_CASE("recvmsg_cloexec: EINVAL for MSG_CMSG_CLOEXEC falls back and sets FD_C
   }
 }
 
-TEST_CASE("recvmsg_cloexec: retries EINTR, passes other errors through untouched", "[fdpass][recvmsg]") {
+TEST_CASE("recvmsg_cloexec: retries EINTR, passes other errors through untouched",
+          "[fdpass][recvmsg][ex:fdpass-recvmsg]") {
   auto [a, b] = socket_pair();
   auto sent = plain_eventfds(1);
   REQUIRE(send_fds(a, numbers(sent)) == 1);

@@ -23,7 +23,8 @@ ssize_t send_one(int sock, int fd, std::string data = "x") {
 
 }  // namespace
 
-TEST_CASE("send_with_fd: the bytes and the descriptor arrive together", "[fdpass][send]") {
+TEST_CASE("send_with_fd: the bytes and the descriptor arrive together",
+          "[fdpass][send][ex:fdpass-pack]") {
   auto [a, b] = socket_pair();
   Fd passed(::eventfd(0, EFD_CLOEXEC));
   REQUIRE(send_one(a, passed, "hello") == 5);
@@ -34,7 +35,8 @@ TEST_CASE("send_with_fd: the bytes and the descriptor arrive together", "[fdpass
   CHECK(same_file(got.fds[0], passed));     // ...for the same open file
 }
 
-TEST_CASE("send_with_fd: retries sendmsg interrupted by a signal (EINTR)", "[fdpass][send]") {
+TEST_CASE("send_with_fd: retries sendmsg interrupted by a signal (EINTR)",
+          "[fdpass][send][ex:fdpass-pack]") {
   auto [a, b] = socket_pair();
   Fd passed(::eventfd(0, EFD_CLOEXEC));
   {
@@ -47,7 +49,8 @@ TEST_CASE("send_with_fd: retries sendmsg interrupted by a signal (EINTR)", "[fdp
   CHECK(same_file(got.fds[0], passed));
 }
 
-TEST_CASE("send_with_fd: a full socket gives UV_EAGAIN and the descriptor stays behind", "[fdpass][send]") {
+TEST_CASE("send_with_fd: a full socket gives UV_EAGAIN and the descriptor stays behind",
+          "[fdpass][send][ex:fdpass-pack]") {
   auto [a, b] = socket_pair();
   REQUIRE(uvref::sys::set_nonblock(a, true) == 0);
   REQUIRE(uvref::sys::set_nonblock(b, true) == 0);
@@ -75,7 +78,8 @@ TEST_CASE("send_with_fd: a full socket gives UV_EAGAIN and the descriptor stays 
   CHECK(same_file(got.fds[0], passed));
 }
 
-TEST_CASE("send_with_fd: on a partial write the descriptor went with the first bytes", "[fdpass][send]") {
+TEST_CASE("send_with_fd: on a partial write the descriptor went with the first bytes",
+          "[fdpass][send][ex:fdpass-pack]") {
   auto [a, b] = socket_pair();
   Fd passed(::eventfd(0, EFD_CLOEXEC));
   {
@@ -94,7 +98,8 @@ TEST_CASE("send_with_fd: on a partial write the descriptor went with the first b
   CHECK(rest.fds.empty());
 }
 
-TEST_CASE("send_with_fd: a vanished peer is UV_EPIPE, not a SIGPIPE death", "[fdpass][send]") {
+TEST_CASE("send_with_fd: a vanished peer is UV_EPIPE, not a SIGPIPE death",
+          "[fdpass][send][ex:fdpass-pack]") {
   // The test runner ignores SIGPIPE; a child restores the default to prove MSG_NOSIGNAL.
   pid_t pid = ::fork();
   REQUIRE(pid >= 0);
@@ -114,7 +119,8 @@ TEST_CASE("send_with_fd: a vanished peer is UV_EPIPE, not a SIGPIPE death", "[fd
   CHECK(WEXITSTATUS(status) == 0);
 }
 
-TEST_CASE("send_with_fd: no byte of data is UV_EINVAL and nothing is sent", "[fdpass][send]") {
+TEST_CASE("send_with_fd: no byte of data is UV_EINVAL and nothing is sent",
+          "[fdpass][send][ex:fdpass-pack]") {
   auto [a, b] = socket_pair();
   REQUIRE(uvref::sys::set_nonblock(b, true) == 0);
   Fd passed(::eventfd(0, EFD_CLOEXEC));

@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
@@ -59,14 +60,36 @@ inline bool same_file(int a, int b, pid_t pid_b = ::getpid()) {
   return r == 0;
 }
 
-/** Sends @p data with every descriptor of @p fds in one SCM_RIGHTS message (up to 256). */
+/**
+ * A control buffer for @p N descriptors made with the CMSG_* macros alone: what a test uses
+ * when the unit under test must not be the one that sizes its messages (ControlBuffer is the
+ * exercise fdpass-control-buffer, walkthroughs/exercises/).
+ */
+template <std::size_t N>
+union RawControl {
+  unsigned char bytes[CMSG_SPACE(N * sizeof(int))];
+  struct cmsghdr align;
+};
+
+/**
+ * Sends @p data with every descriptor of @p fds in one SCM_RIGHTS message (up to 256).
+ * The message is built here with the CMSG_* macros, not with pack_rights(), so that the
+ * receive steps can be tested (and graded, walkthroughs/exercises/) without the send steps.
+ */
 inline ssize_t send_fds(int sock, const std::vector<int>& fds, std::string data = "x") {
-  using namespace uvref::detail::fdpass;
-  ControlBuffer<256> control{};
+  RawControl<256> control{};
+  if (fds.empty() || fds.size() > 256 || data.empty()) return UV_EINVAL;
   struct iovec iov = {data.data(), data.size()};
-  struct msghdr msg;
-  int r = pack_rights(&msg, &iov, 1, control.bytes, fds);
-  if (r < 0) return r;
+  struct msghdr msg = {};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control.bytes;
+  msg.msg_controllen = CMSG_SPACE(fds.size() * sizeof(int));
+  struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(fds.size() * sizeof(int));
+  std::memcpy(CMSG_DATA(c), fds.data(), fds.size() * sizeof(int));
   ssize_t n = ::sendmsg(sock, &msg, MSG_NOSIGNAL);
   return n < 0 ? -errno : n;
 }

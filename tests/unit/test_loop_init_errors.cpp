@@ -59,7 +59,7 @@ void close_self(uv_timer_t* t) { uv_close(reinterpret_cast<uv_handle_t*>(t), nul
 }  // namespace
 
 TEST_CASE("no epoll_ctl during uv_loop_init; the first uv_run adds exactly the two watched fds",
-          "[loop][init][fault][ex:epoll]") {
+          "[loop][init][fault][ex:async-eventfd]") {
   uv_loop_t loop;
   {
     // Were init to call epoll_ctl, this rule would fail it (and count it).

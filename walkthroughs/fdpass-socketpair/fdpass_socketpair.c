@@ -108,14 +108,17 @@ struct message {
  * is no longer needed; closing it does not close the file, because the
  * message in the socket's queue holds its own reference. */
 static void sent_cb(uv_write_t* req, int status) {
+  // [docs:ex-socketpair-sent]
   struct message* m = (struct message*)req;
   CHECK(status);
   if (req->data != NULL)
     uv_close((uv_handle_t*)req->data, NULL);
   free(m);
+  // [/docs:ex-socketpair-sent]
 }
 
 static void send_tag(char tag, uv_stream_t* handle, int raw_fd) {
+  // [docs:ex-socketpair-send]
   struct message* m = malloc(sizeof *m);
   uv_buf_t buf;
   m->tag = tag;
@@ -134,6 +137,7 @@ static void send_tag(char tag, uv_stream_t* handle, int raw_fd) {
   } else {
     CHECK(uv_write(&m->req, (uv_stream_t*)&channel, &buf, 1, sent_cb));
   }
+  // [/docs:ex-socketpair-send]
 }
 
 static void client_read_cb(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
@@ -366,6 +370,7 @@ static void tcp_read_cb(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
 }
 
 static void take(char tag) {
+  // [docs:ex-socketpair-take]
   switch (tag) {
     case 'P':
       expect_pending(UV_NAMED_PIPE, tag);
@@ -412,6 +417,7 @@ static void take(char tag) {
     default:
       expect(0, "a known tag");
   }
+  // [/docs:ex-socketpair-take]
 }
 
 /* Each message is one tag byte; a read may hold several. A descriptor that

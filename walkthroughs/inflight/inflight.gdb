@@ -53,6 +53,7 @@ continue
 finish
 echo \n== after recvmsg(): a new descriptor in the receiver, waiting for uv_accept\n
 print stream->accepted_fd
+print *stream
 show-fds
 echo == kcmp(2) against the witness GDB took from the sender's cargo before the send\n
 same-file stream->accepted_fd

@@ -46,7 +46,7 @@ uvref-fds &loop
 unix-sockets
 finish
 echo \n== after uv_accept: conn owns it, and the backlog is empty again\n
-print conn.io_watcher.fd
+print conn
 print server.accepted_fd
 
 # Step 5: the client's four bytes wait in the server end's receive queue until the loop reads them.
@@ -57,7 +57,7 @@ unix-sockets
 break on_conn_read
 continue
 print nread
-print *buf
+print buf->base[0]@nread
 
 # Step 6: uv_close(&server) unlinks the socket file first, then closes the socket.
 break uvref::sys::unlink

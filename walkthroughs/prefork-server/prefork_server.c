@@ -114,12 +114,15 @@ static void maybe_shut_down(void) {
 /* The descriptor is in flight to the worker; our copy can go. The client
  * stays connected: the worker's copy refers to the same socket. */
 static void handoff_cb(uv_write_t* req, int status) {
+  // [docs:ex-prefork-handoff-done]
   struct handoff* h = req->data;
   CHECK(status);
   uv_close((uv_handle_t*)&h->conn, free_on_close);
+  // [/docs:ex-prefork-handoff-done]
 }
 
 static void connection_cb(uv_stream_t* l, int status) {
+  // [docs:ex-prefork-handoff]
   static char tag = 'c'; /* the byte that carries the descriptor */
   uv_buf_t buf = uv_buf_init(&tag, 1);
   struct handoff* h = malloc(sizeof *h);
@@ -130,6 +133,7 @@ static void connection_cb(uv_stream_t* l, int status) {
   CHECK(uv_accept(l, (uv_stream_t*)&h->conn));
   h->req.data = h;
   CHECK(uv_write2(&h->req, (uv_stream_t*)&w->ipc, &buf, 1, (uv_stream_t*)&h->conn, handoff_cb));
+  // [/docs:ex-prefork-handoff]
 }
 
 /* "<n>\n" from a worker: it served connection n. */
@@ -367,6 +371,7 @@ static void conn_read_cb(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
 
 /* One 'c' per connection; its descriptor is pending when we see the byte. */
 static void channel_read_cb(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
+  // [docs:ex-prefork-worker-accept]
   if (nread == UV_EOF) { /* the parent closed its end: time to go */
     uv_close((uv_handle_t*)s, NULL);
     return;
@@ -385,6 +390,7 @@ static void channel_read_cb(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) 
     CHECK(uv_accept(s, (uv_stream_t*)&c->tcp));
     CHECK(uv_read_start((uv_stream_t*)&c->tcp, alloc_cb, conn_read_cb));
   }
+  // [/docs:ex-prefork-worker-accept]
 }
 
 static int worker(int id) {

@@ -23,6 +23,7 @@ echo \n== the parent's connection callback: accept4() already ran, uv_accept() i
 print server->accepted_fd
 set $conn_fd = server->accepted_fd
 uvref-fds &loop
+uvref-handles &loop
 
 # Step 2: the parent hands the connection to the worker over the IPC channel, then closes its copy.
 tbreak uvref::detail::fdpass::send_with_fd
@@ -50,6 +51,7 @@ tbreak on_request
 continue
 echo \n== the worker reads the request the client wrote in the other process\n
 print buf->base[0]@nread
+print served
 tbreak on_served_closed
 continue
 echo \n== the worker replied and closed its copy: no process holds the server's end any more\n

@@ -39,10 +39,12 @@ tbreak uvref::detail::process::on_sigchld
 continue
 echo \n== the handler wrote a message into the loop's signal pipe; the poll phase read it\n
 bt
+print *watcher->loop
 tbreak on_child_exit
 continue
 print exit_status
 print term_signal
+print *p
 
 # Part 2: a program that is not there. GDB keeps this child, to watch it fail.
 set detach-on-fork off

@@ -57,6 +57,8 @@ def walkthrough(root, name):
     page = os.path.join(folder, "walkthrough.md")
     if not os.path.isfile(page):
         raise PointerError(f"walkthroughs/{name}/walkthrough.md does not exist")
+    if not os.path.isfile(os.path.join(root, "docs", "walkthroughs", name + ".md")):
+        raise PointerError(f"walkthrough {name} has no page docs/walkthroughs/{name}.md")
     return f"walkthroughs/{name}/walkthrough.md"
 
 
