@@ -122,7 +122,10 @@ int uv_accept(uv_stream_t* server, uv_stream_t* client) {
   // uvref keeps it waiting so that another handle can take it.
   if (stream_fd(client) != -1) return UV_EBUSY;
 
-  int fd = fdpass::take_pending(server);  // the connection accept4() took in server_io
+  // The connection accept4() took in server_io. A listener holds one at a
+  // time (it stops watching until this call), so no queue is involved.
+  int fd = server->accepted_fd;
+  server->accepted_fd = -1;
   int err = stream_open(client, fd, kReadable | kWritable);
   if (err < 0) {
     uvref::sys::close_fd(fd);  // as libuv: the descriptor is not left half-adopted

@@ -40,9 +40,13 @@ void stream_close(uv_stream_t* stream) noexcept {
     if (stream->io_watcher.fd > STDERR_FILENO) sys::close_fd(stream->io_watcher.fd);
     stream->io_watcher.fd = -1;
   }
-  // A connection nobody called uv_accept() for, or descriptors received on
-  // an IPC pipe and never accepted: accepted_fd and queued_fds.
-  fdpass::close_pending(stream);
+  if (stream_is_ipc(stream)) {
+    fdpass::close_pending(stream);  // received, never accepted: accepted_fd and queued_fds
+  } else if (stream->accepted_fd != -1) {
+    // A connection nobody called uv_accept() for (a listener holds at most one).
+    sys::close_fd(stream->accepted_fd);
+    stream->accepted_fd = -1;
+  }
 }
 // [/docs:stream-close]
 
