@@ -50,7 +50,9 @@ nitpick_ignore = [
                  "sockaddr", "sockaddr_in", "sockaddr_in6", "pthread_mutex_t", "va_list", "std", "uint8_t",
                  # the system types uv.h's thread types are (libuv's on Linux)
                  "pthread_t", "pthread_rwlock_t", "pthread_cond_t", "pthread_barrier_t", "pthread_once_t",
-                 "pthread_key_t", "sem_t")
+                 "pthread_key_t", "sem_t",
+                 # file and terminal types in uv_fs_t and uv_tty_t
+                 "mode_t", "off_t", "termios")
 ]
 
 # Anonymous unions and structs inside a struct (uv_loop_t::active_reqs,

@@ -90,7 +90,11 @@ int uv_fileno(const uv_handle_t* handle, uv_os_fd_t* fd) {
   switch (handle->type) {
     case UV_TCP:
     case UV_NAMED_PIPE:
+    case UV_TTY:
       found = reinterpret_cast<const uv_stream_t*>(handle)->io_watcher.fd;
+      break;
+    case UV_POLL:
+      found = reinterpret_cast<const uv_poll_t*>(handle)->io_watcher.fd;
       break;
     default:
       return UV_EINVAL;

@@ -20,7 +20,9 @@ size_t uv_handle_size(uv_handle_type type) {
     case UV_TCP: return sizeof(uv_tcp_t);
     case UV_TIMER: return sizeof(uv_timer_t);
     case UV_SIGNAL: return sizeof(uv_signal_t);
-    default: return static_cast<size_t>(-1);  // fs_event, fs_poll, poll, tty, udp: not in uvref
+    case UV_TTY: return sizeof(uv_tty_t);
+    case UV_POLL: return sizeof(uv_poll_t);
+    default: return static_cast<size_t>(-1);  // fs_event, fs_poll, udp: not in uvref
   }
 }
 

@@ -130,6 +130,10 @@ void io_close(uv_loop_t* loop, uv__io_t* w) noexcept;
 void io_feed(uv_loop_t* loop, uv__io_t* w) noexcept;
 /** True if @p w waits for any of @p events. */
 bool io_active(const uv__io_t* w, unsigned int events) noexcept;
+/** Does this loop already watch @p fd? libuv: src/unix/core.c uv__fd_exists */
+inline bool loop_watches(const uv_loop_t* loop, int fd) noexcept {
+  return static_cast<unsigned>(fd) < loop->nwatchers && loop->watchers[fd] != nullptr;
+}
 /** Waits for events (at most @p timeout ms, -1 forever) and runs watcher callbacks. */
 void io_poll(uv_loop_t* loop, int timeout) noexcept;
 /** Cancels events for @p w's fd still undelivered in the current batch; removes the fd from epoll if it is there. */
@@ -155,6 +159,8 @@ void run_prepare(uv_loop_t* loop) noexcept;
 void run_check(uv_loop_t* loop) noexcept;
 void async_close(uv_async_t* h) noexcept;
 void signal_close(uv_signal_t* h) noexcept;
+/** Stops a poll handle's watcher (its descriptor belongs to the program and stays open). */
+void poll_close(uv_poll_t* h) noexcept;
 /** Stops every signal handle of @p loop (at loop close). */
 void signal_loop_stop_all(uv_loop_t* loop) noexcept;
 /** Thread pool completion callback: runs each finished request's done callback. */

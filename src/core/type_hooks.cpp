@@ -37,7 +37,11 @@ bool close_by_type(uv_handle_t* handle) noexcept {
       pipe_close(reinterpret_cast<uv_pipe_t*>(handle));  // unlinks the bound path, then stream_close
       return true;
     case UV_TCP:
+    case UV_TTY:
       stream_close(reinterpret_cast<uv_stream_t*>(handle));
+      return true;
+    case UV_POLL:
+      poll_close(reinterpret_cast<uv_poll_t*>(handle));
       return true;
     case UV_PROCESS:
       process::process_close(reinterpret_cast<uv_process_t*>(handle));
@@ -52,6 +56,7 @@ void finish_close_by_type(uv_handle_t* handle) noexcept {
   switch (handle->type) {
     case UV_NAMED_PIPE:
     case UV_TCP:
+    case UV_TTY:
       stream_destroy(reinterpret_cast<uv_stream_t*>(handle));  // cancelled requests get their callbacks
       break;
     default:

@@ -26,7 +26,7 @@ std::string fd_owner(const uv_loop_t* loop, int fd) {
   if (fd == loop->emfile_fd) return "loop->emfile_fd (reserve for the EMFILE trick)";
   for (const uv__queue* q = loop->handle_queue.next; q != &loop->handle_queue; q = q->next) {
     auto* h = detail::entry<uv_handle_t, offsetof(uv_handle_t, handle_queue)>(const_cast<uv__queue*>(q));
-    if (h->type != UV_NAMED_PIPE && h->type != UV_TCP) continue;
+    if (h->type != UV_NAMED_PIPE && h->type != UV_TCP && h->type != UV_TTY) continue;
     auto* s = reinterpret_cast<const uv_stream_t*>(h);
     const char* field = nullptr;
     if (s->io_watcher.fd == fd) field = "io_watcher.fd";

@@ -243,6 +243,8 @@ typedef struct uv_idle_s uv_idle_t;           /**< An idle handle. */
 typedef struct uv_async_s uv_async_t;         /**< An async (cross-thread wake-up) handle. */
 typedef struct uv_process_s uv_process_t;     /**< A child-process handle. */
 typedef struct uv_signal_s uv_signal_t;       /**< A signal handle. */
+typedef struct uv_tty_s uv_tty_t;             /**< A terminal stream. */
+typedef struct uv_poll_s uv_poll_t;           /**< A poll handle: readiness of a descriptor the program owns. */
 typedef struct uv_req_s uv_req_t;             /**< Base type of all requests. */
 typedef struct uv_shutdown_s uv_shutdown_t;   /**< A shutdown request. */
 typedef struct uv_write_s uv_write_t;         /**< A write request. */
@@ -322,6 +324,8 @@ typedef void (*uv_work_cb)(uv_work_t* req);
 typedef void (*uv_after_work_cb)(uv_work_t* req, int status);
 /** Signal callback: runs on the loop thread, never inside the signal handler. */
 typedef void (*uv_signal_cb)(uv_signal_t* handle, int signum);
+/** Poll callback: @p status 0 or an error (UV_EBADF), @p events the UV_READABLE... bits that are ready. */
+typedef void (*uv_poll_cb)(uv_poll_t* handle, int status, int events);
 /** @} */
 
 /* ------------------------------------------------------------------------ */
@@ -479,6 +483,21 @@ struct uv_pipe_s {
   const char* pipe_fname; /**< Bound path (a copy), unlinked on close; NULL if none. */
 };
 
+/** A terminal as a stream: 312 bytes, as in libuv. */
+struct uv_tty_s {
+  UV_HANDLE_FIELDS
+  UV_STREAM_FIELDS
+  struct termios orig_termios; /**< The modes before the first uv_tty_set_mode() away from normal. */
+  int mode;                    /**< The current uv_tty_mode_t. */
+};
+
+/** Watches a descriptor the program owns and reports readiness; the program does the I/O. */
+struct uv_poll_s {
+  UV_HANDLE_FIELDS
+  uv_poll_cb poll_cb;  /**< Callback. */
+  uv__io_t io_watcher; /**< The descriptor and the epoll events wanted. */
+};
+
 /** A timer. Timers with equal due times fire in the order they were started. */
 struct uv_timer_s {
   UV_HANDLE_FIELDS
@@ -574,15 +593,66 @@ typedef enum {
   UV_FS_UNLINK
 } uv_fs_type;
 
-/** A file system request. uvref implements the synchronous form (cb == NULL) only. */
+/** A time stamp in a uv_stat_t. */
+typedef struct uv_timespec_s uv_timespec_t;
+/** Seconds and nanoseconds, as struct timespec (libuv: an untagged struct). */
+struct uv_timespec_s {
+  long tv_sec;  /**< Seconds. */
+  long tv_nsec; /**< Nanoseconds. */
+};
+
+/** What uv_fs_stat(), uv_fs_fstat() and uv_fs_lstat() report. */
+typedef struct uv_stat_s uv_stat_t;
+/** struct stat with every field 64 bits wide (libuv: an untagged struct). */
+struct uv_stat_s {
+  uint64_t st_dev;           /**< Device of the inode. */
+  uint64_t st_mode;          /**< Type and permission bits. */
+  uint64_t st_nlink;         /**< Hard links. */
+  uint64_t st_uid;           /**< Owner. */
+  uint64_t st_gid;           /**< Group. */
+  uint64_t st_rdev;          /**< Device number, for a device file. */
+  uint64_t st_ino;           /**< Inode number. */
+  uint64_t st_size;          /**< Size in bytes. */
+  uint64_t st_blksize;       /**< Preferred I/O block size. */
+  uint64_t st_blocks;        /**< 512-byte blocks allocated. */
+  uint64_t st_flags;         /**< 0 on Linux. */
+  uint64_t st_gen;           /**< 0 on Linux. */
+  uv_timespec_t st_atim;     /**< Last access. */
+  uv_timespec_t st_mtim;     /**< Last modification. */
+  uv_timespec_t st_ctim;     /**< Last status change. */
+  uv_timespec_t st_birthtim; /**< Creation (statx's btime), or st_ctim when the file system has none. */
+};
+
+/**
+ * A file system request: 440 bytes, libuv 1.44.2's layout. The public
+ * fields come first; the private ones keep libuv's names and order, so a
+ * request allocated by a program compiled against either header fits the
+ * other library. uid, gid, atime and mtime belong to operations uvref does
+ * not have (chown, utime) and stay unused.
+ */
 struct uv_fs_s {
   UV_REQ_FIELDS
   uv_fs_type fs_type; /**< The operation. */
   uv_loop_t* loop;    /**< The loop passed in. */
-  uv_fs_cb cb;        /**< Must be NULL in uvref. */
-  ssize_t result;     /**< Result: a descriptor, 0, or a negative error code. */
-  void* ptr;          /**< Unused by the supported operations. */
-  const char* path;   /**< The path argument, if any (not copied: synchronous use). */
+  uv_fs_cb cb;        /**< Completion callback; NULL for the synchronous form. */
+  ssize_t result;     /**< A descriptor, a byte count, 0, or a negative error code. */
+  void* ptr;          /**< &statbuf after a successful stat, else NULL. */
+  const char* path;   /**< The path argument (a copy in the asynchronous form). */
+  uv_stat_t statbuf;  /**< The result of uv_fs_stat(), uv_fs_fstat(), uv_fs_lstat(). */
+  /* --- private --- */
+  const char* new_path;     /**< Second path (rename, link): unused in uvref. */
+  uv_file file;             /**< The descriptor (close, read, write, fstat). */
+  int flags;                /**< open(2) flags. */
+  mode_t mode;              /**< open(2) mode. */
+  unsigned int nbufs;       /**< Buffers still to transfer. */
+  uv_buf_t* bufs;           /**< The buffers: bufsml, or a heap copy when nbufs > 4. */
+  off_t off;                /**< File offset, or -1 for the current position. */
+  uv_uid_t uid;             /**< Unused in uvref (chown). */
+  uv_gid_t gid;             /**< Unused in uvref (chown). */
+  double atime;             /**< Unused in uvref (utime). */
+  double mtime;             /**< Unused in uvref (utime). */
+  struct uv__work work_req; /**< The thread-pool item (asynchronous form). */
+  uv_buf_t bufsml[4];       /**< Inline storage for up to four buffers. */
 };
 
 /** open(2) flags for uv_fs_open(), as libuv names them. */
@@ -838,8 +908,8 @@ enum {
 enum uv_poll_event {
   UV_READABLE = 1,   /**< Readable (for uv_pipe_chmod: by everyone). */
   UV_WRITABLE = 2,   /**< Writable (for uv_pipe_chmod: by everyone). */
-  UV_DISCONNECT = 4, /**< Peer hung up (uv_poll_t only; not in uvref). */
-  UV_PRIORITIZED = 8 /**< Urgent data (uv_poll_t only; not in uvref). */
+  UV_DISCONNECT = 4, /**< The peer shut down its writing side (uv_poll_t only: EPOLLRDHUP). */
+  UV_PRIORITIZED = 8 /**< Urgent data (uv_poll_t only: EPOLLPRI). */
 };
 /** Initialises a pipe handle; @p ipc non-zero lets it carry descriptors. */
 UV_EXTERN int uv_pipe_init(uv_loop_t* loop, uv_pipe_t* handle, int ipc);
@@ -878,6 +948,55 @@ UV_EXTERN int uv_pipe(uv_file fds[2], int read_flags, int write_flags);
 /** socketpair(2) with SOCK_CLOEXEC; flags may hold UV_NONBLOCK_PIPE. */
 UV_EXTERN int uv_socketpair(int type, int protocol, uv_os_sock_t socket_vector[2], int flags0,
                             int flags1);
+/** @} */
+
+/** @name Terminals
+ * @{ */
+/** Terminal modes for uv_tty_set_mode(). */
+typedef enum {
+  UV_TTY_MODE_NORMAL, /**< The modes the terminal had (canonical input, echo, signals). */
+  UV_TTY_MODE_RAW,    /**< Byte-at-a-time input, no echo, no signal keys; output processing kept. */
+  UV_TTY_MODE_IO      /**< cfmakeraw(3): binary-safe in both directions. */
+} uv_tty_mode_t;
+/** Whether a console handles escape sequences (Windows only). */
+typedef enum {
+  UV_TTY_SUPPORTED,  /**< Escape sequences are handled. */
+  UV_TTY_UNSUPPORTED /**< They are not. */
+} uv_tty_vtermstate_t;
+/**
+ * Opens a terminal descriptor as a stream. A terminal slave is reopened
+ * through its name (ttyname), so that O_NONBLOCK does not reach the other
+ * processes sharing it; @p readable is ignored (libuv deprecated it).
+ */
+UV_EXTERN int uv_tty_init(uv_loop_t* loop, uv_tty_t* handle, uv_file fd, int readable);
+/** Sets the terminal mode (tcsetattr with TCSADRAIN); the first change away from normal saves the modes. */
+UV_EXTERN int uv_tty_set_mode(uv_tty_t* handle, uv_tty_mode_t mode);
+/** Restores the modes saved by the process's first uv_tty_set_mode(); async-signal-safe. */
+UV_EXTERN int uv_tty_reset_mode(void);
+/** The terminal's size in columns and rows (TIOCGWINSZ). */
+UV_EXTERN int uv_tty_get_winsize(uv_tty_t* handle, int* width, int* height);
+/** Windows only; does nothing. */
+UV_EXTERN void uv_tty_set_vterm_state(uv_tty_vtermstate_t state);
+/** Windows only; UV_ENOTSUP. */
+UV_EXTERN int uv_tty_get_vterm_state(uv_tty_vtermstate_t* state);
+#ifdef __cplusplus
+/** C++ programs may pass an int mode, as with libuv's header. */
+extern "C++" inline int uv_tty_set_mode(uv_tty_t* handle, int mode) {
+  return uv_tty_set_mode(handle, static_cast<uv_tty_mode_t>(mode));
+}
+#endif
+/** @} */
+
+/** @name Poll handles
+ * @{ */
+/** Watches @p fd (made non-blocking); UV_EEXIST if the loop watches it already. */
+UV_EXTERN int uv_poll_init(uv_loop_t* loop, uv_poll_t* handle, int fd);
+/** uv_poll_init() for a socket (the same on Unix). */
+UV_EXTERN int uv_poll_init_socket(uv_loop_t* loop, uv_poll_t* handle, uv_os_sock_t socket);
+/** Starts or changes what is watched: UV_READABLE, UV_WRITABLE, UV_DISCONNECT, UV_PRIORITIZED. */
+UV_EXTERN int uv_poll_start(uv_poll_t* handle, int events, uv_poll_cb cb);
+/** Stops watching. */
+UV_EXTERN int uv_poll_stop(uv_poll_t* handle);
 /** @} */
 
 /** @name TCP
@@ -996,17 +1115,49 @@ UV_EXTERN int uv_cpu_info(uv_cpu_info_t** cpu_infos, int* count);
 UV_EXTERN void uv_free_cpu_info(uv_cpu_info_t* cpu_infos, int count);
 /** @} */
 
-/** @name File system (synchronous form only)
+/** @name File system
+ * Each function runs its operation on the thread pool and calls @p cb on
+ * the loop thread when @p cb is given (returning 0 or a validation error),
+ * or runs it in the calling thread when @p cb is NULL and returns the
+ * result. Either way the result is also in req->result.
  * @{ */
-/** open(2) with O_CLOEXEC; @p cb must be NULL (UV_ENOSYS otherwise). */
+/** open(2) with O_CLOEXEC added: a descriptor, or a negative error code. */
 UV_EXTERN int uv_fs_open(uv_loop_t* loop, uv_fs_t* req, const char* path, int flags, int mode,
                          uv_fs_cb cb);
-/** close(2); @p cb must be NULL. */
+/** close(2); EINTR counts as closed. */
 UV_EXTERN int uv_fs_close(uv_loop_t* loop, uv_fs_t* req, uv_file file, uv_fs_cb cb);
-/** unlink(2); @p cb must be NULL. */
+/** Reads into @p nbufs buffers at @p offset (pread/preadv), or at the current position if @p offset < 0 (read/readv). */
+UV_EXTERN int uv_fs_read(uv_loop_t* loop, uv_fs_t* req, uv_file file, const uv_buf_t bufs[],
+                         unsigned int nbufs, int64_t offset, uv_fs_cb cb);
+/** Writes every buffer, looping over short writes (pwrite/pwritev, or write/writev if @p offset < 0). */
+UV_EXTERN int uv_fs_write(uv_loop_t* loop, uv_fs_t* req, uv_file file, const uv_buf_t bufs[],
+                          unsigned int nbufs, int64_t offset, uv_fs_cb cb);
+/** unlink(2). */
 UV_EXTERN int uv_fs_unlink(uv_loop_t* loop, uv_fs_t* req, const char* path, uv_fs_cb cb);
-/** Releases what a request holds (nothing, for the synchronous form). */
+/** statx(2) on a path, following symbolic links; the result in req->statbuf. */
+UV_EXTERN int uv_fs_stat(uv_loop_t* loop, uv_fs_t* req, const char* path, uv_fs_cb cb);
+/** statx(2) on a descriptor. */
+UV_EXTERN int uv_fs_fstat(uv_loop_t* loop, uv_fs_t* req, uv_file file, uv_fs_cb cb);
+/** statx(2) on a path, not following a final symbolic link. */
+UV_EXTERN int uv_fs_lstat(uv_loop_t* loop, uv_fs_t* req, const char* path, uv_fs_cb cb);
+/** Frees what a request holds: the path copy and the buffer array of the asynchronous form. */
 UV_EXTERN void uv_fs_req_cleanup(uv_fs_t* req);
+/** The request's operation. */
+UV_EXTERN uv_fs_type uv_fs_get_type(const uv_fs_t* req);
+/** The request's result (req->result). */
+UV_EXTERN ssize_t uv_fs_get_result(const uv_fs_t* req);
+/** The error as the system reports it: -req->result (a positive errno) on Unix. */
+UV_EXTERN int uv_fs_get_system_error(const uv_fs_t* req);
+/** req->ptr. */
+UV_EXTERN void* uv_fs_get_ptr(const uv_fs_t* req);
+/** req->path. */
+UV_EXTERN const char* uv_fs_get_path(const uv_fs_t* req);
+/** &req->statbuf. */
+UV_EXTERN uv_stat_t* uv_fs_get_statbuf(uv_fs_t* req);
+/** The OS handle of a C runtime descriptor: the descriptor itself on Unix. */
+UV_EXTERN uv_os_fd_t uv_get_osfhandle(int fd);
+/** The C runtime descriptor of an OS handle: the handle itself on Unix. */
+UV_EXTERN int uv_open_osfhandle(uv_os_fd_t os_fd);
 /** @} */
 
 /* ------------------------------------------------------------------------ */

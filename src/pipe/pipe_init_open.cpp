@@ -38,14 +38,6 @@
 #include "sys/sys.h"
 
 namespace uvref::detail {
-namespace {
-
-/** Does this loop already watch @p fd? libuv: uv__fd_exists */
-bool loop_watches(const uv_loop_t* loop, int fd) noexcept {
-  return static_cast<unsigned>(fd) < loop->nwatchers && loop->watchers[fd] != nullptr;
-}
-
-}  // namespace
 
 void pipe_close(uv_pipe_t* pipe) noexcept {
   if (pipe->pipe_fname != nullptr) {

@@ -50,7 +50,8 @@ using namespace uvref::detail;
 
 // [docs:shutdown]
 int uv_shutdown(uv_shutdown_t* req, uv_stream_t* stream, uv_shutdown_cb cb) {
-  if (stream == nullptr || (stream->type != UV_NAMED_PIPE && stream->type != UV_TCP)) return UV_EINVAL;
+  if (stream == nullptr || (stream->type != UV_NAMED_PIPE && stream->type != UV_TCP &&
+                            stream->type != UV_TTY)) return UV_EINVAL;
   if (!(stream->flags & kWritable) || (stream->flags & (kShut | kShutting)) ||
       handle_is_closing(reinterpret_cast<uv_handle_t*>(stream)))
     return UV_ENOTCONN;

@@ -44,10 +44,10 @@ int raw_type(const void* handle) noexcept {
   return type;
 }
 
-/** True for the two handle types a stream write can use or send: a pipe or a TCP handle. */
+/** True for the handle types a stream write can use or send: a pipe, a TCP handle, a terminal. */
 bool is_stream_type(const void* handle) noexcept {
   int type = raw_type(handle);
-  return type == UV_NAMED_PIPE || type == UV_TCP;
+  return type == UV_NAMED_PIPE || type == UV_TCP || type == UV_TTY;
 }
 
 /** The argument checks libuv makes (several are assertions there). libuv: uv__check_before_write */

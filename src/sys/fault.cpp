@@ -19,7 +19,10 @@ const char* call_name(Call c) noexcept {
       "getsockopt", "ioctl", "kill", "listen", "open", "pipe2", "read", "readv", "recvmsg",
       "sendmsg", "setsockopt", "shutdown", "socket", "socketpair", "unlink", "waitpid", "write",
       "writev", "chmod", "setsid", "chdir", "rt_sigaction", "rt_sigprocmask", "setuid", "setgid",
-      "setgroups", "readlink", "stat", "nanosleep", "uname", "prctl", "sysinfo"};
+      "setgroups", "readlink", "stat", "nanosleep", "uname", "prctl", "sysinfo",
+      // files, terminals (fs, tty)
+      "pread64", "pwrite64", "preadv", "pwritev", "statx", "lstat", "tcgetattr", "tcsetattr",
+      "ttyname", "dup3"};
   auto i = static_cast<std::size_t>(c);
   return i < names.size() ? names[i] : "?";
 }

@@ -27,6 +27,8 @@ enum class Call : std::uint8_t {
   read, readv, recvmsg, sendmsg, setsockopt, shutdown, socket, socketpair, unlink, waitpid, write,
   writev, chmod, setsid, chdir, sigaction, sigprocmask, setuid, setgid, setgroups, readlink, stat,
   nanosleep, uname, prctl, sysinfo,
+  // files, terminals (fs, tty)
+  pread, pwrite, preadv, pwritev, statx, lstat, tcgetattr, tcsetattr, ttyname, dup3,
   count_  ///< number of enumerators; not a syscall
 };
 

@@ -31,6 +31,7 @@
 #include <sys/uio.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <ctime>
@@ -163,6 +164,71 @@ inline ssize_t writev(int fd, const struct iovec* iov, int iovcnt) noexcept {
     return detail::result(::write(fd, iov[0].iov_base, std::min(iov[0].iov_len, fault_.max_len)));
   }
   return detail::result(::writev(fd, iov, iovcnt));
+}
+
+// --- files and terminals (uv_fs_*, uv_tty_t) ----------------------------------------
+
+/** pread(2): reads at @p off without moving the file position; a length fault clamps @p len. */
+inline ssize_t pread(int fd, void* buf, std::size_t len, off_t off) noexcept {
+  UVREF_SYS_FAULT(pread);
+  return detail::result(::pread(fd, buf, std::min(len, fault_.max_len), off));
+}
+/** pwrite(2): writes at @p off without moving the file position; a length fault clamps @p len. */
+inline ssize_t pwrite(int fd, const void* buf, std::size_t len, off_t off) noexcept {
+  UVREF_SYS_FAULT(pwrite);
+  return detail::result(::pwrite(fd, buf, std::min(len, fault_.max_len), off));
+}
+/** preadv(2); a length fault reads at most max_len bytes into the first buffer. */
+inline ssize_t preadv(int fd, const struct iovec* iov, int iovcnt, off_t off) noexcept {
+  UVREF_SYS_FAULT(preadv);
+  if (fault_.max_len != std::size_t(-1)) {
+    return detail::result(::pread(fd, iov[0].iov_base, std::min(iov[0].iov_len, fault_.max_len), off));
+  }
+  return detail::result(::preadv(fd, iov, iovcnt, off));
+}
+/** pwritev(2); a length fault writes at most max_len bytes of the first buffer. */
+inline ssize_t pwritev(int fd, const struct iovec* iov, int iovcnt, off_t off) noexcept {
+  UVREF_SYS_FAULT(pwritev);
+  if (fault_.max_len != std::size_t(-1)) {
+    return detail::result(::pwrite(fd, iov[0].iov_base, std::min(iov[0].iov_len, fault_.max_len), off));
+  }
+  return detail::result(::pwritev(fd, iov, iovcnt, off));
+}
+/** statx(2): an inode's attributes, by path, by descriptor (AT_EMPTY_PATH) or of a link itself. */
+inline int statx(int dirfd, const char* path, int flags, unsigned int mask, struct statx* out) noexcept {
+  UVREF_SYS_FAULT(statx);
+  return detail::result(::statx(dirfd, path, flags, mask, out));
+}
+/** lstat(2): a path's inode, not following a final symbolic link (uv_fs_lstat's fallback). */
+inline int lstat(const char* path, struct stat* st) noexcept {
+  UVREF_SYS_FAULT(lstat);
+  return detail::result(::lstat(path, st));
+}
+/** dup3(2): like dup2, with O_CLOEXEC on the new descriptor; EINVAL when both are the same. */
+inline int dup3(int oldfd, int newfd, int flags) noexcept {
+  UVREF_SYS_FAULT(dup3);
+  return detail::result(::dup3(oldfd, newfd, flags));
+}
+/** tcgetattr(3): a terminal's modes (ioctl TCGETS underneath). */
+inline int tcgetattr(int fd, struct termios* t) noexcept {
+  UVREF_SYS_FAULT(tcgetattr);
+  return detail::result(::tcgetattr(fd, t));
+}
+/** tcsetattr(3): sets a terminal's modes (ioctl TCSETS, TCSETSW or TCSETSF underneath). */
+inline int tcsetattr(int fd, int when, const struct termios* t) noexcept {
+  UVREF_SYS_FAULT(tcsetattr);
+  return detail::result(::tcsetattr(fd, when, t));
+}
+/** ioctl(TIOCGWINSZ): a terminal's size in rows and columns. */
+inline int get_winsize(int fd, struct winsize* ws) noexcept {
+  UVREF_SYS_FAULT(ioctl);
+  return detail::result(::ioctl(fd, TIOCGWINSZ, ws));
+}
+/** ttyname_r(3): the path of the terminal open on @p fd (readlink of /proc/self/fd/N underneath). */
+inline int ttyname(int fd, char* buf, std::size_t len) noexcept {
+  UVREF_SYS_FAULT(ttyname);
+  int r = ::ttyname_r(fd, buf, len);  // returns the error number, not -1
+  return r == 0 ? 0 : -r;
 }
 
 // --- sockets -------------------------------------------------------------------

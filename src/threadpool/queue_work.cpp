@@ -7,6 +7,8 @@
  *
  * libuv: src/threadpool.c uv_queue_work, uv__queue_work, uv__queue_done, uv_cancel
  *
+ * uv_cancel() also takes an asynchronous uv_fs_t still waiting for a pool thread.
+ *
  * Page: \docpage{threadpool}
  */
 #include "core/internal.h"
@@ -44,7 +46,16 @@ int uv_queue_work(uv_loop_t* loop, uv_work_t* req, uv_work_cb work_cb, uv_after_
 }
 
 int uv_cancel(uv_req_t* req) {
-  if (req->type != UV_WORK) return UV_EINVAL;  // fs, dns, random: not in uvref
-  auto* work = reinterpret_cast<uv_work_t*>(req);
-  return work_cancel(work->loop, &work->work_req);
+  switch (req->type) {
+    case UV_WORK: {
+      auto* work = reinterpret_cast<uv_work_t*>(req);
+      return work_cancel(work->loop, &work->work_req);
+    }
+    case UV_FS: {  // only the asynchronous form ever waits in the pool
+      auto* fs = reinterpret_cast<uv_fs_t*>(req);
+      if (fs->cb == nullptr) return UV_EBUSY;  // synchronous: finished when the call returned
+      return work_cancel(fs->loop, &fs->work_req);
+    }
+    default: return UV_EINVAL;  // dns, random: not in uvref
+  }
 }

@@ -64,6 +64,13 @@ int main(void) {
   STREAM(uv_pipe_t);
   OFF(uv_pipe_t, ipc);
   OFF(uv_pipe_t, pipe_fname);
+  STREAM(uv_tty_t);
+  OFF(uv_tty_t, orig_termios);
+  OFF(uv_tty_t, mode);
+  HANDLE(uv_poll_t);
+  OFF(uv_poll_t, poll_cb);
+  OFF(uv_poll_t, io_watcher);
+  OFF(uv_poll_t, io_watcher.fd);
   HANDLE(uv_timer_t);
   OFF(uv_timer_t, timer_cb);
   OFF(uv_timer_t, timeout);
@@ -123,6 +130,15 @@ int main(void) {
   OFF(uv_fs_t, result);
   OFF(uv_fs_t, ptr);
   OFF(uv_fs_t, path);
+  OFF(uv_fs_t, statbuf);
+  OFF(uv_fs_t, statbuf.st_size);
+  OFF(uv_fs_t, statbuf.st_birthtim);
+  OFF(uv_fs_t, file);
+  OFF(uv_fs_t, bufs);
+  OFF(uv_fs_t, off);
+  OFF(uv_fs_t, work_req);
+  OFF(uv_fs_t, bufsml);
+  SIZE(uv_stat_t);
 
   SIZE(uv_buf_t);
   OFF(uv_buf_t, base);

@@ -48,6 +48,13 @@ static_assert(offsetof(uv_stream_t, accepted_fd) == 236);
 static_assert(offsetof(uv_stream_t, queued_fds) == 240);
 static_assert(offsetof(uv_pipe_t, ipc) == 248);
 static_assert(offsetof(uv_pipe_t, pipe_fname) == 256);
+static_assert(sizeof(uv_tty_t) == 312);
+static_assert(sizeof(uv_poll_t) == 160);
+static_assert(sizeof(uv_fs_t) == 440);
+static_assert(sizeof(uv_stat_t) == 160);
+static_assert(offsetof(uv_fs_t, statbuf) == 112);
+static_assert(offsetof(uv_fs_t, work_req) == 336);
+static_assert(offsetof(uv_fs_t, bufsml) == 376);
 
 // uv_buf_t is struct iovec on Unix, so arrays of it go to writev() as they are.
 static_assert(sizeof(uv_buf_t) == sizeof(struct iovec));
