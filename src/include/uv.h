@@ -864,7 +864,7 @@ UV_EXTERN int uv_signal_stop(uv_signal_t* handle);
 /** Runs @p work_cb on a pool thread, then @p after_work_cb on the loop thread. */
 UV_EXTERN int uv_queue_work(uv_loop_t* loop, uv_work_t* req, uv_work_cb work_cb,
                             uv_after_work_cb after_work_cb);
-/** Cancels a queued (not yet running) work request; UV_EBUSY if it already runs. */
+/** Cancels a queued (not yet running) work or asynchronous fs request; UV_EBUSY if it already runs or ran. */
 UV_EXTERN int uv_cancel(uv_req_t* req);
 /** @} */
 
