@@ -28,6 +28,8 @@
  */
 #include <sys/epoll.h>
 
+#include "poll/poll.h"
+
 #include "core/internal.h"
 #include "sys/sys.h"
 
