@@ -2,7 +2,7 @@
  * @file poll.h
  * @brief The poll handle's hook for the close switch (dispatch/close.cpp).
  *
- * libuv: src/unix/internal.h uv__poll_close
+ * libuv: src/unix/poll.c uv__poll_close
  */
 #pragma once
 
