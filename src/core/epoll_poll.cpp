@@ -59,11 +59,15 @@ void apply_registrations(uv_loop_t* loop) noexcept {
     // program added itself through uv_backend_fd(): take the entry over.
     if (r == -EEXIST && op == EPOLL_CTL_ADD) r = sys::epoll_ctl(loop->backend_fd, EPOLL_CTL_MOD, w->fd, &e);
     if (r < 0) {
-      // Not a descriptor epoll can watch (a regular file: EPERM), or gone
-      // (EBADF). Nothing sensible can wait for it; libuv aborts here. uvref
-      // reports it and drops the watcher rather than spin or crash.
-      std::fprintf(stderr, "uvref: epoll_ctl(fd %d) failed: %s\n", w->fd, uv_strerror(r));
-      w->pevents = 0;
+      // No memory (ENOMEM), max_user_watches reached (ENOSPC), or a
+      // descriptor epoll cannot watch. libuv aborts here. uvref forgets the
+      // watcher, so the loop does not wait for it for ever, and a stream is
+      // told: its callbacks get the error.
+      if (w->events != 0) sys::epoll_ctl(loop->backend_fd, EPOLL_CTL_DEL, w->fd, &e);  // a failed MOD
+      w->events = 0;
+      io_stop(loop, w, w->pevents);
+      if (!stream_watch_failed(loop, w, r))  // the loop's own watcher: nobody to tell
+        std::fprintf(stderr, "uvref: epoll_ctl(fd %d) failed: %s\n", w->fd, uv_strerror(r));
       continue;
     }
     w->events = w->pevents;
@@ -77,6 +81,7 @@ void apply_registrations(uv_loop_t* loop) noexcept {
 void io_poll(uv_loop_t* loop, int timeout) noexcept {
   apply_registrations(loop);    // removals too, even when nothing is left to wait for
   if (loop->nfds == 0) return;  // nothing to wait for: do not sleep forever
+  if (!queue_empty(&loop->pending_queue)) timeout = 0;  // a refused registration fed its stream
 
   sigset_t sigprof_set;
   bool block_sigprof = (loop->flags & kLoopBlockSigprof) != 0;
