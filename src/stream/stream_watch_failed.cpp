@@ -29,6 +29,7 @@ namespace uvref::detail {
 
 bool stream_watch_failed(uv_loop_t* loop, uv__io_t* w, int error) noexcept {
   if (w->cb != stream_io && w->cb != server_io) return false;  // the signal pipe, the async eventfd
+  io_stop(loop, w, w->pevents);  // not in the set: the loop must not wait for it
   uv_stream_t* stream = stream_of(w);
   stream->delayed_error = error;
   if (stream->connect_req == nullptr) stream->flags |= kWatchFailed;
