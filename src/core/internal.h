@@ -41,6 +41,7 @@ enum HandleFlag : unsigned int {
   kTcpKeepalive = 1u << 18,    ///< tcp: SO_KEEPALIVE requested (60 s when applied later)
   kSignalOneShot = 1u << 16,   ///< signal: stop after the first delivery
   kUnpollable = 1u << 17,      ///< stream: epoll refuses the descriptor (a file): writes synchronous, no reads
+  kWatchFailed = 1u << 19,     ///< stream: epoll_ctl() failed for its watcher; the error waits in delayed_error
 };
 
 /** Bits of uv_loop_t::flags. */
@@ -132,6 +133,12 @@ void io_feed(uv_loop_t* loop, uv__io_t* w) noexcept;
 bool io_active(const uv__io_t* w, unsigned int events) noexcept;
 /** Waits for events (at most @p timeout ms, -1 forever) and runs watcher callbacks. */
 void io_poll(uv_loop_t* loop, int timeout) noexcept;
+/**
+ * epoll_ctl() refused @p w's registration with @p error (ENOMEM, ENOSPC).
+ * A stream's watcher: the stream reports it to its callbacks from the next
+ * pending phase, and true is returned. The loop's own watchers: false.
+ */
+bool stream_watch_failed(uv_loop_t* loop, uv__io_t* w, int error) noexcept;
 /** Cancels events for @p w's fd still undelivered in the current batch; removes the fd from epoll if it is there. */
 void platform_invalidate_fd(uv_loop_t* loop, uv__io_t* w) noexcept;
 

@@ -15,6 +15,7 @@
  *     stream_shutdown.cpp uv_shutdown and the drain step that runs it
  *     emfile.cpp          the reserve descriptor and the EMFILE trick
  *     stream_close.cpp    stream_close (at uv_close) and stream_destroy (before close_cb)
+ *     stream_watch_failed.cpp  epoll refused the watcher: the error goes to the callbacks
  *
  * uv_listen, the server watcher and uv_accept are in dispatch/listen_accept.cpp,
  * above the stream and its types: uv_listen and uv_accept choose by type.
@@ -121,6 +122,9 @@ void stream_drain(uv_stream_t* stream) noexcept;
 
 /** A connect request completes (or fails). libuv: uv__stream_connect */
 void stream_connect_done(uv_stream_t* stream) noexcept;
+
+/** epoll refused the stream's watcher: fail its writes, then its read, with the error. (stream_watch_failed.cpp) */
+void stream_report_watch_failed(uv_stream_t* stream) noexcept;
 
 /** The io watcher callback of a listening stream. libuv: uv__server_io */
 void server_io(uv_loop_t* loop, uv__io_t* w, unsigned int events) noexcept;
