@@ -29,6 +29,7 @@
 
 #include <array>
 
+#include "core/hooks.h"
 #include "core/internal.h"
 #include "sys/sys.h"
 

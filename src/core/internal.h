@@ -133,12 +133,6 @@ void io_feed(uv_loop_t* loop, uv__io_t* w) noexcept;
 bool io_active(const uv__io_t* w, unsigned int events) noexcept;
 /** Waits for events (at most @p timeout ms, -1 forever) and runs watcher callbacks. */
 void io_poll(uv_loop_t* loop, int timeout) noexcept;
-/**
- * epoll_ctl() refused @p w's registration with @p error (ENOMEM, ENOSPC).
- * A stream's watcher: the stream reports it to its callbacks from the next
- * pending phase, and true is returned. The loop's own watchers: false.
- */
-bool stream_watch_failed(uv_loop_t* loop, uv__io_t* w, int error) noexcept;
 /** Cancels events for @p w's fd still undelivered in the current batch; removes the fd from epoll if it is there. */
 void platform_invalidate_fd(uv_loop_t* loop, uv__io_t* w) noexcept;
 
