@@ -37,6 +37,7 @@ std::atomic<std::uint64_t> out_dev{0}, out_ino{0};
 constexpr const char* kParts[] = {"loop-init", "core",    "streams",    "pipes", "fdpass",
                                   "processes", "signals", "tcp",        "async", "threadpool",
                                   "timers",    "fs",      "misc",       "threads", "other"};
+// dispatch/ (the per-handle-type switches of uv_close, uv_listen, uv_accept) counts as core.
 constexpr int kPartCount = sizeof kParts / sizeof kParts[0];
 constexpr std::uint32_t kAllParts = (1u << kPartCount) - 1;
 
@@ -48,7 +49,7 @@ constexpr struct {
              {"pipe", "pipes"},          {"fdpass", "fdpass"},   {"process", "processes"},
              {"signal", "signals"},      {"tcp", "tcp"},         {"async", "async"},
              {"threadpool", "threadpool"}, {"timer", "timers"},  {"fs", "fs"},
-             {"misc", "misc"},           {"thread", "threads"}};
+             {"misc", "misc"},           {"thread", "threads"},  {"dispatch", "core"}};
 
 bool same(const char* a, int alen, const char* b) noexcept {
   return std::strlen(b) == static_cast<std::size_t>(alen) && std::memcmp(a, b, alen) == 0;

@@ -80,6 +80,16 @@ struct UnitPage {
 extern const UnitPage kUnitPages[];
 extern const int kUnitPageCount;
 
+/** A call's result and where it goes (trace_units.cpp); function nullptr: any function of the unit. */
+struct UnitOwner {
+  const char* unit;      ///< "loop_init/epoll_create.cpp"
+  Call call;             ///< the call whose result it is
+  const char* function;  ///< "platform_loop_init", or nullptr
+  const char* owner;     ///< "Stage 1: loop->backend_fd, the epoll instance"
+};
+extern const UnitOwner kUnitOwners[];
+extern const int kUnitOwnerCount;
+
 /** The docs page of a unit ("loop-init/epoll"), or nullptr. */
 const char* page_of(const char* unit) noexcept;
 /** What the result of @p call made in @p function of @p unit becomes, or nullptr. */

@@ -21,16 +21,7 @@
 
 namespace uvref::sys::trace {
 
-namespace {
-
-/** A call's result and where it goes; function nullptr: any function of the unit. */
-struct Owner {
-  const char* unit;
-  Call call;
-  const char* function;
-  const char* owner;
-};
-constexpr Owner kOwners[] = {
+const UnitOwner kUnitOwners[] = {
     // Loop initialisation, in stage order.
     {"loop_init/epoll_create.cpp", Call::epoll_create1, nullptr,
      "Stage 1: loop->backend_fd, the epoll instance"},
@@ -51,16 +42,16 @@ constexpr Owner kOwners[] = {
     // The loop's core.
     {"core/epoll_poll.cpp", Call::epoll_ctl, nullptr, "the interest list of loop->backend_fd"},
     {"core/epoll_poll.cpp", Call::epoll_wait, nullptr, "ready watchers, dispatched to their callbacks"},
-    {"core/loop.cpp", Call::close, nullptr, "loop->emfile_fd closed"},
+    {"loop_init/stages.cpp", Call::close, nullptr, "loop->emfile_fd closed"},
     // Signals.
-    {"signal/signal.cpp", Call::write, "signal_handler",
+    {"signal/signal_handler.cpp", Call::write, "signal_handler",
      "the signal, as a message in loop->signal_pipefd (from the handler)"},
+    {"signal/signal_handler.cpp", Call::sigaction, nullptr, "the process-wide handler of the signal"},
     {"signal/signal.cpp", Call::read, nullptr, "signal messages, dispatched to the uv_signal_t callbacks"},
-    {"signal/signal.cpp", Call::sigaction, nullptr, "the process-wide handler of the signal"},
     // Streams.
-    {"stream/listen_accept.cpp", Call::accept4, nullptr,
+    {"stream/server_io.cpp", Call::accept4, nullptr,
      "server->accepted_fd, until uv_accept hands it to a client handle"},
-    {"stream/listen_accept.cpp", Call::close, nullptr, "an accepted descriptor the client could not take"},
+    {"dispatch/listen_accept.cpp", Call::close, nullptr, "an accepted descriptor the client could not take"},
     {"stream/stream_read.cpp", Call::read, nullptr, "the bytes, handed to the read callback"},
     {"stream/write_queue.cpp", Call::write, nullptr, "the bytes of the head write request"},
     {"stream/write_queue.cpp", Call::writev, nullptr, "the bytes of the head write request"},
@@ -95,8 +86,7 @@ constexpr Owner kOwners[] = {
     {"process/child.cpp", Call::dup2, nullptr, "the child's stdio descriptor"},
     {"process/exec_path.cpp", Call::execve, nullptr, "returns only on failure"},
 };
-
-}  // namespace
+const int kUnitOwnerCount = sizeof kUnitOwners / sizeof kUnitOwners[0];
 
 const char* page_of(const char* unit) noexcept {
   for (int i = 0; i < kUnitPageCount; ++i) {
@@ -106,7 +96,7 @@ const char* page_of(const char* unit) noexcept {
 }
 
 const char* owner_of(const char* unit, const char* function, Call call) noexcept {
-  for (const Owner& o : kOwners) {
+  for (const UnitOwner& o : kUnitOwners) {
     if (o.call != call || std::strcmp(o.unit, unit) != 0) continue;
     if (o.function == nullptr || std::strcmp(o.function, function) == 0) return o.owner;
   }
