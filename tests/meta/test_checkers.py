@@ -97,12 +97,12 @@ if len(sys.argv) >= 4:
     libuv_probe, uvref_probe = sys.argv[2], sys.argv[3]
     facts = "% libuv-sizes\n`uv_loop_t` is 848 bytes.\n% /libuv-sizes\n"
     wrong_facts = "% libuv-sizes\n`uv_loop_t` is 712 bytes.\n% /libuv-sizes\n"
-    readme = ("<!-- struct-layouts -->\nByte for byte: `uv_handle_t`, `uv_loop_t`.\n"
+    readme = ("<!-- struct-layouts -->\nByte for byte: `uv_handle_t`, `uv_fs_t`.\n"
               "Different: `uv_timer_t` (136; 152).\n<!-- /struct-layouts -->\n")
     root = repo({"README.md": readme, "facts.md": wrong_facts})
     r = run(os.path.join(HERE, "check_struct_sizes.py"), libuv_probe, uvref_probe,
             os.path.join(root, "README.md"), os.path.join(root, "facts.md"))
-    expect("sizes: loop listed as same", r, 1, "says uv_loop_t is byte for byte")
+    expect("sizes: fs listed as same", r, 1, "says uv_fs_t is byte for byte")
     expect("sizes: pipe not listed", r, 1, "uv_pipe_t is byte for byte libuv's but is not listed")
     expect("sizes: wrong libuv size", r, 1, "says libuv's uv_loop_t is 712 bytes; it is 848")
 
