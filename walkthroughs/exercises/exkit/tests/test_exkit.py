@@ -139,6 +139,16 @@ class Reports(unittest.TestCase):
     def test_catch_spec_escapes_commas(self):
         self.assertEqual(grade.catch_spec(["a, b", "c"]), "a\\, b,c")
 
+    def test_trace_of_a_check_is_read_from_its_own_file(self):
+        # A stand-in for a check's program: it writes three "trace lines" where UVREF_TRACE says.
+        script = 'p=${UVREF_TRACE#1,}; for l in one two "fmt ${UVREF_TRACE_FORMAT-text}"; do echo "$l" >> "$p"; done'
+        os.environ["UVREF_TRACE_FORMAT"] = "json"  # the caller's setting must not reach the rerun
+        try:
+            lines, total = grade.traced_run(["/bin/sh", "-c", script], 10, ROOT, limit=2)
+        finally:
+            del os.environ["UVREF_TRACE_FORMAT"]
+        self.assertEqual((lines, total), (["two", "fmt text"], 3))
+
 
 if __name__ == "__main__":
     unittest.main()
