@@ -75,11 +75,12 @@ void stream_init(uv_loop_t* loop, uv_stream_t* stream, uv_handle_type type) noex
 int stream_open(uv_stream_t* stream, int fd, unsigned flags) noexcept;
 
 /**
- * stream_open() after asking epoll whether it can watch @p fd; if not (a
- * regular file, /dev/null) the stream is marked kUnpollable: see
- * stream_unpollable.cpp. libuv: src/unix/pipe.c uv_pipe_open
+ * stream_open() after deciding whether epoll can watch @p fd: a socket or a
+ * FIFO by its @p mode (st_mode; 0 when not known), anything else by asking
+ * epoll. If it cannot (a regular file, /dev/null) the stream is marked
+ * kUnpollable: see stream_unpollable.cpp. libuv: src/unix/pipe.c uv_pipe_open
  */
-int stream_open_checked(uv_stream_t* stream, int fd, unsigned flags) noexcept;
+int stream_open_checked(uv_stream_t* stream, int fd, unsigned flags, unsigned mode) noexcept;
 
 /** uv_close() of a stream: stop the watcher, close the descriptor. libuv: uv__stream_close */
 void stream_close(uv_stream_t* stream) noexcept;
