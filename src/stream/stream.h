@@ -12,6 +12,7 @@
  *     stream_read.cpp     uv_read_start/stop, the read loop, EOF
  *     stream_write.cpp    uv_write, uv_write2, uvref_write2_fd, uv_try_write
  *     write_queue.cpp     writing the queue head, partial writes, completion callbacks
+ *     write_batch.cpp     queued uv_write2 requests sent together in one sendmsg
  *     stream_shutdown.cpp uv_shutdown and the drain step that runs it
  *     listen_accept.cpp   uv_listen, the server watcher, uv_accept
  *     emfile.cpp          the reserve descriptor and the EMFILE trick
@@ -105,6 +106,15 @@ void stream_read(uv_stream_t* stream) noexcept;
  * EAGAIN/ENOBUFS come back as UV_EAGAIN. libuv: uv__try_write
  */
 ssize_t write_bufs(uv_stream_t* stream, const uv_buf_t* bufs, unsigned int nbufs, int send_fd) noexcept;
+
+/**
+ * Sends the head of the write queue and the uv_write2() requests queued
+ * right behind it in one sendmsg() (write_batch.cpp). Returns how many
+ * requests it carried (2 or more), with the result in @p *n (bytes written,
+ * or UV_EAGAIN); 0 when there was nothing to batch or the kernel refused the
+ * batch with an error: then nothing was sent, and the head goes alone.
+ */
+unsigned send_batch(uv_stream_t* stream, ssize_t* n) noexcept;
 
 /** Writes from the head of the write queue until EAGAIN or empty. libuv: uv__write */
 void stream_write(uv_stream_t* stream) noexcept;
