@@ -33,6 +33,7 @@
 
 #include <atomic>
 
+#include "async/async.h"
 #include "core/internal.h"
 #include "loop_init/stages.h"
 

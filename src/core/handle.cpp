@@ -15,8 +15,8 @@
  */
 #include <cstdio>
 
+#include "core/hooks.h"
 #include "core/internal.h"
-#include "core/type_hooks.h"
 
 namespace uvref::detail {
 
@@ -55,7 +55,7 @@ void uv_close(uv_handle_t* handle, uv_close_cb close_cb) {
   }
   handle->flags |= kClosing;
   handle->close_cb = close_cb;
-  if (!close_by_type(handle)) return;  // signal handles decide themselves when (see signal.cpp)
+  if (!close_by_type(handle)) return;  // signal handles decide themselves when (see signal/signal.cpp)
   make_close_pending(handle);
 }
 // [/docs:uv-close]

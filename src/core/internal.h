@@ -142,23 +142,23 @@ uint64_t hrtime_ns() noexcept;
 /** Refreshes loop->time (milliseconds). libuv: src/unix/internal.h uv__update_time */
 inline void update_time(uv_loop_t* loop) noexcept { loop->time = hrtime_ns() / 1000000; }
 
-// --- per-type hooks called by the core --------------------------------------------------
+// --- the idle, prepare and check watchers (core/loop_watchers.cpp) ---------------------
+//
+// Where hooks are declared (one rule for every handle type): a function is
+// declared in the header of the directory that defines it (timer/timer.h,
+// async/async.h, signal/signal.h, threadpool/threadpool.h, stream/stream.h,
+// pipe/pipe.h, process/process.h; core's own here), unless a lower layer
+// calls it: then the caller's header declares it, so that no include points
+// upward. core/hooks.h (the timer phase, the close switch) and
+// loop_init/stages.h (the signal and async watchers' callbacks) are those.
+// tests/meta/check_layers.py fails if a core/ file includes a header from above.
 
-void timer_close(uv_timer_t* h) noexcept;
-void run_timers(uv_loop_t* loop) noexcept;
-int next_timeout(const uv_loop_t* loop) noexcept;
 void idle_close(uv_idle_t* h) noexcept;
 void prepare_close(uv_prepare_t* h) noexcept;
 void check_close(uv_check_t* h) noexcept;
 void run_idle(uv_loop_t* loop) noexcept;
 void run_prepare(uv_loop_t* loop) noexcept;
 void run_check(uv_loop_t* loop) noexcept;
-void async_close(uv_async_t* h) noexcept;
-void signal_close(uv_signal_t* h) noexcept;
-/** Stops every signal handle of @p loop (at loop close). */
-void signal_loop_stop_all(uv_loop_t* loop) noexcept;
-/** Thread pool completion callback: runs each finished request's done callback. */
-void work_done(uv_async_t* handle) noexcept;
 
 /**
  * Reports a misuse of the API that libuv would answer with an assertion

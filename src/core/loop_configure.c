@@ -3,7 +3,7 @@
  *
  * It is C, not C++, on purpose: its last named parameter is an enum, and
  * va_start() after an enum parameter is fine in C but undefined in C++
- * (clang warns: -Wvarargs). The real work is in loop.cpp (loop_configure).
+ * (clang warns: -Wvarargs). The real work is in core/loop_info.cpp (loop_configure).
  *
  * libuv: src/uv-common.c uv_loop_configure
  */

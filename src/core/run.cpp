@@ -39,8 +39,8 @@
  */
 #include <climits>
 
+#include "core/hooks.h"
 #include "core/internal.h"
-#include "core/type_hooks.h"
 
 namespace uvref::detail {
 namespace {

@@ -11,7 +11,7 @@
  * async-signal-safe functions, and pthread_mutex_lock() is not one, but
  * read() and write() are. So the byte in the pipe is the lock: read() takes
  * it (and blocks while another thread holds it), write() gives it back.
- * Outside the handler, the signals are blocked first (see signal.cpp), or the
+ * Outside the handler, the signals are blocked first (see signal/signal_handler.cpp), or the
  * handler could interrupt its own thread while it holds the lock and
  * deadlock waiting for the byte.
  *

@@ -9,7 +9,7 @@
  *
  * Why: a signal arrives on whatever thread the kernel picks, at any moment,
  * and the callback must run later on the loop's own thread. The handler
- * (signal.cpp) therefore only writes a small message {handle, signum} into
+ * (signal/signal_handler.cpp) therefore only writes a small message {handle, signum} into
  * the pipe of each loop that watches the signal; the loop wakes up because
  * the read end is in its epoll set, and runs the callbacks in the poll phase.
  * This is the self-pipe trick (D. J. Bernstein).

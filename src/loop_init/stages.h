@@ -53,6 +53,8 @@ int signal_unlock() noexcept;
 // Stage 3: the per-loop signal pipe. libuv: src/unix/signal.c uv__signal_loop_once_init
 int signal_loop_once_init(uv_loop_t* loop) noexcept;
 void signal_loop_close_pipe(uv_loop_t* loop) noexcept;
+/** Stops every signal handle of @p loop, at uv_loop_close() (defined in signal/signal.cpp). */
+void signal_loop_stop_all(uv_loop_t* loop) noexcept;
 /** The signal pipe's watcher callback (src/signal/signal.cpp): reads messages, runs signal_cb. */
 void signal_event(uv_loop_t* loop, uv__io_t* w, unsigned int events) noexcept;
 

@@ -3,7 +3,7 @@
  * @brief Exit notification: SIGCHLD through the loop's signal pipe, then waitpid() per child.
  *
  * When a child ends, the kernel sends its parent SIGCHLD. uvref's signal
- * handler (signal.cpp) turns it into a 16-byte message in the signal pipe of
+ * handler (signal/signal_handler.cpp) turns it into a 16-byte message in the signal pipe of
  * every loop whose child_watcher is started, and on_sigchld() below runs
  * later on each such loop's thread, in the poll phase. This is why every
  * loop has a signal pipe from uv_loop_init() on.

@@ -10,13 +10,15 @@
  *     stream_init.cpp     stream_init, stream_open, uv_is_readable/writable, set_blocking
  *     stream_io.cpp       stream_io: connect completion, then read, then write
  *     stream_read.cpp     uv_read_start/stop, the read loop, EOF
- *     stream_write.cpp    uv_write, uv_write2, uvref_write2_fd, uv_try_write
- *     write_queue.cpp     writing the queue head, partial writes, completion callbacks
+ *     uv_write.cpp        uv_write, uv_write2, uvref_write2_fd, uv_try_write
+ *     write_queue.cpp     stream_write(): writing the queue head, partial writes, completion callbacks
  *     write_batch.cpp     queued uv_write2 requests sent together in one sendmsg
  *     stream_shutdown.cpp uv_shutdown and the drain step that runs it
- *     listen_accept.cpp   uv_listen, the server watcher, uv_accept
  *     emfile.cpp          the reserve descriptor and the EMFILE trick
  *     stream_close.cpp    stream_close (at uv_close) and stream_destroy (before close_cb)
+ *
+ * uv_listen, the server watcher and uv_accept are in dispatch/listen_accept.cpp,
+ * above the stream and its types: uv_listen and uv_accept choose by type.
  *
  * Other folders call stream_open() to adopt a descriptor: uv_pipe_open,
  * uv_accept, the process helper's stdio pipes, descriptor passing.

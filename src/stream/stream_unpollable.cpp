@@ -21,7 +21,7 @@
  * marks the stream kUnpollable, and then:
  *  - writes are made in full at once, the way blocking writes are
  *    (write_queue.cpp), and a write queued behind another is driven from the
- *    pending phase instead of POLLOUT (stream_write.cpp);
+ *    pending phase instead of POLLOUT (uv_write.cpp);
  *  - uv_read_start() returns UV_EPERM, the answer epoll gave, instead of
  *    registering a watcher that can never fire (the loop would wait for ever).
  *

@@ -16,7 +16,9 @@
  */
 #include <climits>
 
+#include "core/hooks.h"
 #include "core/internal.h"
+#include "timer/timer.h"
 #include "timer/timer_heap.h"
 
 using namespace uvref::detail;

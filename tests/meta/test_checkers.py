@@ -7,7 +7,8 @@ check_libuv_tags.py must reject a wrong file, a name defined elsewhere, a
 name no file names, and accept a right tag; check_standalone.py must reject
 a path outside the project; check_struct_sizes.py must reject a README that
 lists a different type as byte for byte and a wrong quoted size;
-check_readme_tour.py must reject an excerpt line the tour does not print.
+check_readme_tour.py must reject an excerpt line the tour does not print;
+check_layers.py must reject a core/ file that includes a header from above.
 """
 import os
 import subprocess
@@ -68,6 +69,15 @@ expect("standalone: outside path", run(os.path.join(HERE, "check_standalone.py")
 root = repo({"docs/a.md": "all here\n"})
 expect("standalone: clean", run(os.path.join(HERE, "check_standalone.py"), root), 0,
        "0 reference(s) outside")
+
+root = repo({"src/core/a.cpp": '#include "core/internal.h"\n#include "pipe/pipe.h"\n',
+             "src/pipe/pipe.h": "#pragma once\n"})
+expect("layers: core includes pipe/", run(os.path.join(HERE, "check_layers.py"), os.path.join(root, "src")),
+       1, 'includes "pipe/pipe.h"')
+root = repo({"src/core/a.cpp": '#include "core/internal.h"\n#include "sys/sys.h"\n#include "uv.h"\n',
+             "src/pipe/pipe.h": '#include "core/internal.h"\n'})
+expect("layers: clean", run(os.path.join(HERE, "check_layers.py"), os.path.join(root, "src")), 0,
+       "3 includes of core/ and sys/ checked, 0 point upward")
 
 if len(sys.argv) >= 4:
     libuv_probe, uvref_probe = sys.argv[2], sys.argv[3]

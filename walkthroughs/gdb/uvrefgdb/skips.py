@@ -26,7 +26,7 @@ FUNCTIONS = [
 # glibc's files: FNM_FILE_NAME globbing, so one pattern per depth.
 FILES = ["./*", "./*/*", "./*/*/*"] + ["../" + "/".join(["*"] * n) for n in range(1, 7)]
 # (file, function): the observer lambda loop_init_stages calls after each stage (NULL from uv_loop_init).
-FILE_FUNCTIONS = [("loop.cpp", r"^operator[(][)]")]
+FILE_FUNCTIONS = [("stages.cpp", r"^operator[(][)]")]
 # caller -> the callback glibc runs for it, where `step` should arrive.
 STEP_THROUGH = {"uvref::detail::signal_global_once_init": "uvref::detail::signal_global_init"}
 

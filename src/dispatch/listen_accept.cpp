@@ -1,19 +1,14 @@
 /**
  * @file listen_accept.cpp
- * @brief Servers: uv_listen, the listening socket's watcher, and uv_accept.
+ * @brief Servers: uv_listen and uv_accept, which choose by handle type (pipe, TCP, IPC pipe).
  *
  * uv_listen() calls listen(2) (pipe_listen / tcp_listen do the type-specific
- * checks) and swaps the stream's io watcher callback for server_io(): on a
- * listening socket POLLIN means "a connection is waiting in the backlog".
- *
- * server_io() accepts one connection with accept4(SOCK_NONBLOCK |
- * SOCK_CLOEXEC), parks it in `accepted_fd` and calls connection_cb. The
- * program is expected to call uv_accept() from the callback, which moves the
- * descriptor into a client handle; then the next connection is accepted. If
- * the program does not accept, the server stops watching POLLIN, so the
- * kernel keeps the remaining connections queued in the backlog (where
- * clients wait, or get EAGAIN from connect() when the backlog is full) until
- * uv_accept() takes the parked one.
+ * checks) and swaps the stream's io watcher callback for server_io()
+ * (stream/server_io.cpp), which parks each accepted connection in
+ * `accepted_fd`. uv_accept() moves that descriptor into a client handle; on
+ * an IPC pipe it takes a received descriptor instead (descriptor passing).
+ * Both switch over the handle types, so they live in dispatch/, above the
+ * stream and its types, as dispatch/close.cpp does for uv_close().
  *
  * A NULL connection_cb is accepted, as libuv does: a program may listen
  * before it knows what to do with connections. libuv would call through the
@@ -21,13 +16,7 @@
  * and stops watching, exactly as for a callback that did not accept, so
  * uv_accept() can take it later.
  *
- * Errors: EAGAIN ends the round (backlog empty); ECONNABORTED (the client
- * gave up while queued) is skipped; EMFILE/ENFILE go through the EMFILE trick
- * (emfile.cpp); anything else is given to connection_cb. libuv then goes on
- * accepting at once, which spins when the error persists; uvref ends the
- * round and lets the next poll try again.
- *
- * libuv: src/unix/stream.c uv_listen, uv__server_io, uv_accept; src/unix/core.c uv__accept
+ * libuv: src/unix/stream.c uv_listen, uv_accept
  *
  * Page: \docpage{stream-listen-accept}
  */
@@ -37,48 +26,6 @@
 #include "stream/stream.h"
 #include "sys/sys.h"
 #include "tcp/tcp.h"
-
-namespace uvref::detail {
-
-int accept_nonblocking(int server_fd) noexcept {
-  int fd;
-  do {
-    fd = sys::accept4(server_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-  } while (fd == -EINTR);
-  return fd;
-}
-
-// [docs:server-io]
-void server_io(uv_loop_t* loop, uv__io_t* w, unsigned int /*events*/) noexcept {
-  uv_stream_t* stream = stream_of(w);
-  io_start(loop, w, kPollIn);
-
-  // connection_cb may close the server: check the descriptor every round.
-  while (stream_fd(stream) != -1) {
-    int fd = accept_nonblocking(stream_fd(stream));
-    if (fd < 0) {
-      if (fd == UV_EAGAIN) return;          // backlog empty
-      if (fd == UV_ECONNABORTED) continue;  // the client left while queued
-      if (fd == UV_EMFILE || fd == UV_ENFILE) {
-        fd = emfile_trick(loop, stream_fd(stream));
-        if (fd == UV_EAGAIN) return;  // the backlog was shed; the clients see their connection closed
-      }
-      if (stream->connection_cb != nullptr) stream->connection_cb(stream, fd);
-      return;
-    }
-
-    stream->accepted_fd = fd;
-    if (stream->connection_cb != nullptr) stream->connection_cb(stream, 0);
-    if (stream->accepted_fd != -1) {
-      // Not taken: leave the rest in the kernel's backlog until uv_accept().
-      io_stop(loop, &stream->io_watcher, kPollIn);
-      return;
-    }
-  }
-}
-// [/docs:server-io]
-
-}  // namespace uvref::detail
 
 using namespace uvref::detail;
 

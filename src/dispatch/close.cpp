@@ -1,15 +1,21 @@
 /**
- * @file type_hooks.cpp
- * @brief One switch per closing step, so that adding a handle type touches one file.
+ * @file close.cpp
+ * @brief One switch per closing step, the one place that knows every handle type, so adding one touches one file.
+ *
+ * dispatch/ sits above the handle types: core/ calls these through
+ * core/hooks.h (uv_close, the closing phase of uv_run) without including any
+ * handle type's header.
  *
  * libuv: src/unix/core.c uv_close, uv__finish_close
  */
-#include "core/type_hooks.h"
-
+#include "async/async.h"
+#include "core/hooks.h"
 #include "core/internal.h"
 #include "pipe/pipe.h"
 #include "process/process.h"
+#include "signal/signal.h"
 #include "stream/stream.h"
+#include "timer/timer.h"
 
 namespace uvref::detail {
 

@@ -1,6 +1,6 @@
 /**
- * @file loop.cpp
- * @brief uv_loop_init() and uv_loop_close(): the four stages in libuv's order, and their undoing.
+ * @file stages.cpp
+ * @brief The orchestrator of loop_init/: uv_loop_init() runs the four stages in libuv's order, uv_loop_close() undoes them.
  *
  * uv_loop_init() zeroes the loop, empties its lists, and then runs the four
  * stages (see loop_init/stages.h) in libuv 1.44's order:
@@ -24,6 +24,7 @@
 #include "core/internal.h"
 #include "loop_init/stages.h"
 #include "sys/sys.h"
+#include "threadpool/threadpool.h"
 
 namespace uvref::detail {
 namespace {
@@ -168,30 +169,4 @@ uv_loop_t* uv_default_loop(void) {
   if (uv_loop_init(&default_loop_struct) != 0) return nullptr;
   default_loop_ptr = &default_loop_struct;
   return default_loop_ptr;
-}
-
-size_t uv_loop_size(void) { return sizeof(uv_loop_t); }
-void* uv_loop_get_data(const uv_loop_t* loop) { return loop->data; }
-void uv_loop_set_data(uv_loop_t* loop, void* data) { loop->data = data; }
-
-int uv_loop_alive(const uv_loop_t* loop) {
-  return loop->active_handles > 0 || loop->active_reqs.count > 0 ||
-         loop->closing_handles != nullptr;
-}
-
-namespace uvref::detail {
-
-int loop_configure(uv_loop_t* loop, uv_loop_option option, int signum) noexcept {
-  if (option == UV_METRICS_IDLE_TIME) return UV_ENOSYS;
-  if (option != UV_LOOP_BLOCK_SIGNAL) return UV_EINVAL;
-  if (signum != SIGPROF) return UV_EINVAL;  // as libuv: only SIGPROF may be blocked
-  loop->flags |= kLoopBlockSigprof;
-  return 0;
-}
-
-}  // namespace uvref::detail
-
-/** The C++ side of uv_loop_configure() (src/core/loop_configure.c). */
-extern "C" int uvref_loop_configure(uv_loop_t* loop, uv_loop_option option, int signum) {
-  return loop_configure(loop, option, signum);
 }

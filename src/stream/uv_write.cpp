@@ -1,5 +1,5 @@
 /**
- * @file stream_write.cpp
+ * @file uv_write.cpp
  * @brief Submitting writes: uv_write, uv_write2, uvref_write2_fd, uv_try_write.
  *
  * uv_write() copies the uv_buf_t array (not the bytes: those must stay valid
