@@ -13,7 +13,15 @@ Checks, each failure printed, exit status 1 if any:
     docs/walkthroughs/ (its labels count as page labels);
  6. in the built HTML, every internal href points to an existing file and,
     if it has a #fragment, to an id that exists in that file (the offline
-    part of `linkchecker --ignore-url='^https?://'`, without the network).
+    part of `linkchecker --ignore-url='^https?://'`, without the network);
+ 7. every {unit-code} caption naming a file of src/ is a link (into the
+    source browser: its target is checked by 6);
+ 8. every link to docs.libuv.org has the form and names a page and entry of
+    libuv 1.44.2's documentation (tests/meta/check_libuv_doc_links.py);
+ 9. every generated diagram has an "open full size" link to its SVG and a
+    min-width at which its smallest text is at least 11 px (read from the SVG);
+10. in Doxygen's own HTML, every \\docpage is a real link to an existing page
+    (no raw `embed:rst` text, no unreplaced placeholder).
 """
 import argparse
 import glob
@@ -25,12 +33,21 @@ import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "_ext"))
 from uvref_unitcode import RegionError, extract_region  # noqa: E402
+from uvref_diagrams import MIN_TEXT_PX, svg_metrics  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "meta"))
+import check_libuv_doc_links as libuv_links  # noqa: E402
 
 UNIT_CODE = re.compile(r"^[`:]{3,}\{unit-code\}\s+(\S+)\s+(\S+)\s*$", re.M)
 DOXYFUNC = re.compile(r"^[`:]{3,}\{doxygenfunction\}\s+(\S+)", re.M)
 LABEL = re.compile(r"^\(([A-Za-z0-9_.-]+)\)=\s*$", re.M)
 DOCPAGE = re.compile(r"[\\@]docpage\{([A-Za-z0-9_.-]+)\}")
 INCLUDE = re.compile(r"^[`:]{3,}\{include\}\s+(\S+)\s*$", re.M)
+DIAGRAM = re.compile(r'<p class="uvref-diagram-full"><a class="uvref-diagram-full" href="([^"]+)">'
+                     r'open full size</a></p>\s*<div class="graphviz"><object data="([^"]+)"[^>]*'
+                     r'style="min-width: (\d+)px">')
+UNIT_CAPTION = re.compile(r'<div class="code-block-caption">(.*?)</div>', re.S)
+DOXY_DOCPAGE = re.compile(r'<a class="uvref-docpage" href="([^"]*)"')
 EXTERN = re.compile(r"^UV_EXTERN\s+[^;(]*?\b(\w+)\s*\(", re.S | re.M)
 
 
@@ -63,6 +80,7 @@ class Anchors(html.parser.HTMLParser):
 
 def check_html(root, errors):
     parsed = {}
+    libuv_pages = libuv_links.load()
 
     def load(path):
         if path not in parsed:
@@ -78,6 +96,11 @@ def check_html(root, errors):
     for page in sorted(sphinx_pages):
         for href in load(page).hrefs:
             url = urllib.parse.urlsplit(href)
+            if url.netloc == "docs.libuv.org":
+                why = libuv_links.url_problem(href, *libuv_pages)
+                if why:
+                    errors.append(f"{os.path.relpath(page, root)}: link {href}: {why}")
+                continue
             if url.scheme or href.startswith(("//", "mailto:", "javascript:")):
                 continue
             target = page if not url.path else os.path.normpath(
@@ -93,7 +116,49 @@ def check_html(root, errors):
                 if url.fragment not in load(target).ids:
                     errors.append(f"{rel}: link {href}: no id '{url.fragment}' in "
                                   f"{os.path.relpath(target, root)}")
+    for page in sorted(sphinx_pages):
+        with open(page, encoding="utf-8", errors="replace") as f:
+            text = f.read()
+        for obj in DIAGRAM.finditer(text):
+            full, data, width = obj.group(1), obj.group(2), int(obj.group(3))
+            rel = os.path.relpath(page, root)
+            svg = os.path.normpath(os.path.join(os.path.dirname(page), data))
+            if full != data:
+                errors.append(f"{rel}: diagram {data}: its 'open full size' link goes to {full}")
+            try:
+                svg_width, font = svg_metrics(svg)
+            except (OSError, ValueError) as e:
+                errors.append(f"{rel}: diagram {data}: {e}")
+                continue
+            if width * font / svg_width < MIN_TEXT_PX - 0.01:
+                errors.append(f"{rel}: diagram {data}: at its min-width {width}px its smallest text is "
+                              f"{width * font / svg_width:.1f} px, under {MIN_TEXT_PX}")
+        if "graphviz" in text and len(DIAGRAM.findall(text)) != text.count('<object data='):
+            errors.append(f"{os.path.relpath(page, root)}: a diagram without its full-size link "
+                          "and min-width")
+        for caption in UNIT_CAPTION.findall(text):
+            if "src/" in caption and "<a " not in caption:
+                errors.append(f"{os.path.relpath(page, root)}: code caption without a source link: "
+                              f"{re.sub('<[^>]+>', '', caption).strip()}")
     return checked
+
+
+def check_doxygen_html(root, errors):
+    """Rule 10; returns how many \\docpage links Doxygen's pages carry."""
+    found = 0
+    for page in sorted(glob.glob(os.path.join(root, "doxygen", "*.html"))):
+        with open(page, encoding="utf-8", errors="replace") as f:
+            text = f.read()
+        rel = os.path.relpath(page, root)
+        if "embed:rst" in text:
+            errors.append(f"{rel}: raw 'embed:rst' text (a \\docpage that is not a link)")
+        for href in DOXY_DOCPAGE.findall(text):
+            found += 1
+            url = urllib.parse.urlsplit(href)
+            target = os.path.normpath(os.path.join(os.path.dirname(page), url.path))
+            if href.startswith("uvref-docpage:") or not os.path.exists(target):
+                errors.append(f"{rel}: \\docpage link {href} leads nowhere")
+    return found
 
 
 def main():
@@ -153,17 +218,21 @@ def main():
                     errors.append(f"{os.path.relpath(src, root)}: \\docpage{{{label}}}: "
                                   "no page defines this label")
 
-    checked = 0
+    checked = docpages = 0
     if not os.path.exists(os.path.join(a.html, "index.html")):
         errors.append(f"{a.html}/index.html missing: build the 'docs' target first")
     else:
         checked = check_html(os.path.abspath(a.html), errors)
+        docpages = check_doxygen_html(os.path.abspath(a.html), errors)
+        if docpages == 0:
+            errors.append("doxygen/*.html: no \\docpage link at all (the Doxyfile alias or the "
+                          "Sphinx step that fills it in is broken)")
 
     for e in errors:
         print("FAIL", e)
     print(f"docs.crosslinks: {len(units)} units, {sum(len(v) for v in shown.values())} code "
           f"includes, {len(api)} API functions, {len(walkthroughs)} walkthroughs, {checked} internal links checked, "
-          f"{len(errors)} problem(s)")
+          f"{docpages} Doxygen links back to pages, {len(errors)} problem(s)")
     return 1 if errors else 0
 
 

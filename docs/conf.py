@@ -30,6 +30,8 @@ extensions = [
     "uvref_walkthroughs",  # literalinclude inside an included walkthroughs/*/walkthrough.md
     "uvref_furo_js",      # Debian's unbundled furo.js made a classic script again
     "uvref_exercises",    # {exercise} NAME: an exercise page from walkthroughs/exercises/NAME/exercise.toml
+    "uvref_libuvdocs",    # {libuv-doc}`pipe`: links to libuv's site, checked against 1.44.2's pages
+    "uvref_related",      # unit pages <-> their exercises and walkthroughs, computed
 ]
 
 root_doc = "index"

@@ -1,6 +1,6 @@
 """Diagram 5, the path of one descriptor, as Graphviz, from a live run.
 
-    fdpass_sequence_dot.py TOUR.strace TOUR.out OUT.dot
+    fdpass_sequence_dot.py TOUR.strace TOUR.out DOCS_DIR OUT.dot
 
 TOUR.strace is walkthroughs/fdpass/fdpass_tour.c run under strace at build
 time (strace_capture.py: socketpair, sendmsg, recvmsg, close, epoll_wait, ...);
@@ -8,7 +8,9 @@ TOUR.out is what the same run printed. This script finds, in the order the
 calls happened, the steps of one descriptor's trip (uv_write2 -> sendmsg ->
 the kernel -> recvmsg -> pending queue -> uv_accept -> read) and draws each
 with the real call, its descriptor numbers, its SCM_RIGHTS payload and its
-result, labelled with the uvref unit that made it and that unit's docs page.
+result, labelled with the uvref unit that made it and links to that unit's
+docs pages (titles read from DOCS_DIR), in three lanes: sender, kernel,
+receiver.
 
 Nothing here is typed in: the numbers come from the trace. A step that is
 missing (the code changed, the trace set changed) fails the build with the
@@ -26,6 +28,9 @@ KERNEL = "#e8dcf3"
 RECV = "#d6e6f7"
 ACCEPT = "#fbe3c8"
 MONO = "DejaVu Sans Mono, Menlo, Consolas, monospace"
+LINK = "#1a5fb4"
+WIDTH = 38  # characters per line of a box's prose
+PAGES = {}  # docs label -> (page path without .md, title), read from docs/ (pages_from)
 CALL = re.compile(r"^(\w+)\((.*)\)\s+=\s+(-?\d+|0x[0-9a-f]+)(.*)$")
 
 
@@ -42,6 +47,22 @@ class Call:
         """The first argument as a descriptor number (-1 if it is not one)."""
         m = re.match(r"^(-?\d+)\b", self.args)
         return int(m.group(1)) if m else -1
+
+
+def pages_from(docs):
+    """label -> (page, title) for every `(label)=` followed by a `# title` in docs/**.md."""
+    import glob
+    import os
+    for path in sorted(glob.glob(os.path.join(docs, "**", "*.md"), recursive=True)):
+        with open(path, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+        for i, line in enumerate(lines):
+            m = re.match(r"^\(([A-Za-z0-9_.-]+)\)=$", line)
+            if m:
+                title = next((x.lstrip("#").strip() for x in lines[i + 1:i + 4] if x.startswith("#")), "")
+                if title:
+                    PAGES[m.group(1)] = (os.path.splitext(os.path.relpath(path, docs))[0],
+                                         title.replace("`", ""))
 
 
 def fail(msg):
@@ -61,7 +82,7 @@ def scm_rights(c):
     return [int(x) for x in m.group(1).split(",")] if m else []
 
 
-def wrap(text, width=42):
+def wrap(text, width=34):
     """Breaks a strace line after ', ' so a node stays narrow (a phone shows it whole)."""
     out, line = [], ""
     for part in re.split(r"(?<=, )", text):
@@ -73,14 +94,15 @@ def wrap(text, width=42):
     return out
 
 
-def mono(text, width=42):
+def mono(text, width=34):
     return "<BR ALIGN=\"LEFT\"/>".join(
-        f'<FONT FACE="{MONO}" POINT-SIZE="9">{html.escape(x)}</FONT>' for x in wrap(text, width)) \
+        f'<FONT FACE="{MONO}">{html.escape(x)}</FONT>' for x in wrap(text, width)) \
         + '<BR ALIGN="LEFT"/>'
 
 
-def prose(text, width=50):
-    """Breaks a note between words: the diagram is one narrow column (phone width)."""
+def prose(text, width=None):
+    """Breaks a note between words, so it stays inside its lane's box."""
+    width = width or WIDTH
     out, line = [], ""
     for word in text.split(" "):
         if line and len(line) + 1 + len(word) > width:
@@ -106,20 +128,28 @@ def node(name, fill, title, calls, notes, unit):
         rows.append(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT">{mono(short(c))}</TD></TR>')
     if notes:
         text = '<BR ALIGN="LEFT"/>'.join(html.escape(line) for n in notes for line in prose(n))
-        rows.append(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="10">{text}</FONT>'
+        rows.append(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT">{text}'
                     '<BR ALIGN="LEFT"/></TD></TR>')
     if unit:
-        pages, _, source = unit.partition("  (")
-        lines = prose("pages: " + pages, 56) + prose("source: " + source.rstrip(")"), 56)
-        text = '<BR ALIGN="LEFT"/>'.join(html.escape(x) for x in lines)
-        rows.append(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="9" COLOR="{GREY}">'
+        labels, _, source = unit.partition("  (")
+        for label in (x.strip() for x in labels.split(",")):
+            if label not in PAGES:
+                fail(f"no docs page defines the label {label!r}")
+            doc, title = PAGES[label]
+            text = '<BR ALIGN="LEFT"/>'.join(html.escape(x) for x in prose("→ " + title, WIDTH))
+            rows.append(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT" HREF="../{doc}.html" TARGET="_top" '
+                        f'TOOLTIP="{html.escape(title)}"><FONT COLOR="{LINK}"><U>{text}</U></FONT>'
+                        '<BR ALIGN="LEFT"/></TD></TR>')
+        text = '<BR ALIGN="LEFT"/>'.join(html.escape(x) for x in prose("source: " + source.rstrip(")"), WIDTH))
+        rows.append(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT COLOR="{GREY}">'
                     f'{text}</FONT><BR ALIGN="LEFT"/></TD></TR>')
     label = (f'<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" '
              f'COLOR="{EDGE}" BGCOLOR="#ffffff">' + "".join(rows) + "</TABLE>>")
     return f"  {name} [label={label}];"
 
 
-def main(trace_path, out_path_stdout, out_path):
+def main(trace_path, out_path_stdout, docs_dir, out_path):
+    pages_from(docs_dir)
     with open(trace_path, encoding="utf-8") as f:
         calls = [Call(i, line) for i, line in enumerate(f.read().splitlines())]
     with open(out_path_stdout, encoding="utf-8") as f:
@@ -191,30 +221,59 @@ def main(trace_path, out_path_stdout, out_path):
         node("read", ACCEPT, f"8  reading fd {arrived}: what was written before sending",
              [data], [], "stream-read  (src/stream/stream_read.cpp)"),
     ]
+    # Three lanes, in the order the calls happened, top to bottom: the sending
+    # side, the kernel, the receiving side. Each step has a row of its own.
+    lanes = {"send": "sender", "queue": "kernel", "close": "sender", "ready": "receiver",
+             "recv": "receiver", "install": "kernel", "pending": "receiver", "type": "receiver",
+             "accept": "receiver", "read": "receiver"}
+    order = ["send", "queue", "close", "ready", "recv", "install", "pending", "type", "accept", "read"]
+    heads = {"sender": ("sender: uv_write2(), uv_close()", SEND),
+             "kernel": ("kernel", KERNEL),
+             "receiver": ("receiver: the loop, recvmsg(), uv_accept()", RECV)}
     dot = ["// Generated by diagrams/fdpass/fdpass_sequence_dot.py from a build-time strace",
            "// of uvref-fdpass-tour: do not edit.",
            "digraph fdpass_sequence {",
-           '  graph [rankdir=TB, bgcolor="#ffffff", pad="0.25", nodesep="0.25", ranksep="0.3",',
-           f'         fontname="Helvetica", fontsize="11", fontcolor="{INK}", newrank=true];',
-           f'  node [shape=plain, fontname="Helvetica", fontsize="11", fontcolor="{INK}"];',
-           f'  edge [color="{GREY}", arrowsize="0.7", fontname="Helvetica", fontsize="10", '
+           '  graph [rankdir=TB, bgcolor="#ffffff", pad="0.25", nodesep="0.35", ranksep="0.3",',
+           f'         fontname="Helvetica", fontsize="12", fontcolor="{INK}", newrank=true];',
+           f'  node [shape=plain, fontname="Helvetica", fontsize="12", fontcolor="{INK}"];',
+           f'  edge [color="{GREY}", arrowsize="0.7", fontname="Helvetica", fontsize="11", '
            f'fontcolor="{GREY}"];']
+    for lane, (title, fill) in heads.items():
+        dot.append(f'  lane_{lane} [label=<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" '
+                   f'CELLPADDING="6" COLOR="{EDGE}"><TR><TD BGCOLOR="{fill}"><B>{html.escape(title)}'
+                   f'</B></TD></TR></TABLE>>, group={lane}];')
+    dot.append("  { rank=same; lane_sender; lane_kernel; lane_receiver; }")
+    dot.append("  lane_sender -> lane_kernel -> lane_receiver [style=invis];")
     dot += steps
-    # One column, in the order the calls happened: narrow enough for a phone.
-    # The fill says whose step it is: green the sending side, violet the
-    # kernel, blue the receiving side, orange the accepted descriptor.
-    dot += ["  send -> queue [label=\" sendmsg copies the byte,\\l takes a file reference\\l\"];",
-            "  queue -> close;",
-            "  close -> ready [label=\" later, in uv_run()\\l\"];",
-            "  ready -> recv;",
-            "  recv -> install [label=\" recvmsg\\l\"];",
-            "  install -> pending -> type -> accept -> read;",
-            "}"]
+    previous = {lane: f"lane_{lane}" for lane in heads}
+    for i, name in enumerate(order):
+        row = [name]
+        for lane in heads:
+            if lane == lanes[name]:
+                dot.append(f"  {name} [group={lane}];")
+                dot.append(f'  {previous[lane]} -> {name} [style=invis, weight=10];')
+                previous[lane] = name
+            else:
+                gap = f"gap_{i}_{lane}"
+                dot.append(f'  {gap} [shape=point, style=invis, width=0, height=0, group={lane}];')
+                dot.append(f'  {previous[lane]} -> {gap} [style=invis, weight=10];')
+                previous[lane] = gap
+                row.append(gap)
+        dot.append("  { rank=same; " + " ".join(f"{n};" for n in row) + " }")
+    # The flow between steps; within a lane the order is its own.
+    labels = {("send", "queue"): " sendmsg: the byte and a file reference",
+              ("close", "ready"): " later, in uv_run()",
+              ("recv", "install"): " recvmsg"}
+    for a, b in zip(order, order[1:]):
+        label = labels.get((a, b), "")
+        attr = f' [label="{label}", constraint=false]' if label else " [constraint=false]"
+        dot.append(f"  {a} -> {b}{attr};")
+    dot.append("}")
     with open(out_path, "w", encoding="utf-8") as f:
         f.write("\n".join(dot) + "\n")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 4:
+    if len(sys.argv) != 5:
         sys.exit(__doc__)
     main(*sys.argv[1:])

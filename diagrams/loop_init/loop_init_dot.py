@@ -130,7 +130,7 @@ def main(probe_path, trace_path, out_path):
                                 bgcolor="#ffffff", align="left"))
             dot.append(f'  o{d["fd"]} [label={table(orows)}];')
             dot.append(f"  s{order} -> fd{d['fd']};")
-            dot.append(f'  fd{d["fd"]} -> o{d["fd"]} [label=" held in", fontsize="8", '
+            dot.append(f'  fd{d["fd"]} -> o{d["fd"]} [label=" held in", fontsize="10", '
                        f'fontcolor="{GREY}"];')
     dot.append("}")
     with open(out_path, "w", encoding="utf-8") as f:

@@ -50,10 +50,14 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 
 from sphinx.directives.code import container_wrapper
-from sphinx.ext.graphviz import figure_wrapper, graphviz
+from sphinx.ext.graphviz import figure_wrapper, graphviz, html_visit_graphviz, render_dot
 from sphinx.util.docutils import SphinxDirective
 
+from sphinx.util import logging
+
 from uvref_common import add_config, env_version
+
+logger = logging.getLogger(__name__)
 
 
 class UvrefDiagram(SphinxDirective):
@@ -210,7 +214,58 @@ class UnitTrace(UvrefTrace):
         return [block]
 
 
+MIN_TEXT_PX = 11  # the smallest diagram text a reader gets, at any page width
+SVG_WIDTH = re.compile(r'<svg[^>]*\bviewBox="[-\d.]+ [-\d.]+ ([\d.]+) [\d.]+"')
+FONT_SIZE = re.compile(r'font-size="([\d.]+)"')
+
+
+def svg_metrics(path: str):
+    """(the SVG's width in its own units, its smallest font size in the same units)."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    m = SVG_WIDTH.search(text)
+    sizes = [float(x) for x in FONT_SIZE.findall(text)]
+    if not m or not sizes:
+        raise ValueError(f"{path}: no viewBox width or no text")
+    return float(m.group(1)), min(sizes)
+
+
+def min_width_px(width: float, font: float) -> int:
+    """The narrowest display at which the smallest text is MIN_TEXT_PX pixels high."""
+    return int(-(-MIN_TEXT_PX * width // font))
+
+
+def _visit_graphviz(self, node) -> None:
+    """Every diagram: never shrunk below readable text, with an "open full size" link.
+
+    The column may be narrower than a diagram (a phone is 390 px wide). The
+    diagram shrinks with the column only down to the width where its smallest
+    text is MIN_TEXT_PX pixels (min-width, computed from the SVG itself); below
+    that its box scrolls sideways, and the link above it opens the SVG alone.
+    """
+    if self.builder.config.graphviz_output_format != "svg" or "align" in node:
+        return html_visit_graphviz(self, node)
+    fname, outfn = render_dot(self, node["code"], node["options"], "svg", "graphviz",
+                              node.get("filename"))
+    width, font = svg_metrics(outfn)
+    natural = width * 4 / 3  # Graphviz's SVG units are points
+    need = min_width_px(width, font)
+    if need > natural + 1:
+        logger.warning(f"uvref-diagram {node.get('alt', '')!r}: its smallest text ({font} pt) is under "
+                       f"{MIN_TEXT_PX} px even at full size; the generator must use larger text")
+    alt = self.encode(node.get("alt", ""))
+    classes = " ".join(["graphviz"] + node.get("classes", []))
+    self.body.append('<p class="uvref-diagram-full"><a class="uvref-diagram-full" '
+                     f'href="{fname}">open full size</a></p>\n')
+    self.body.append('<div class="graphviz">')
+    self.body.append(f'<object data="{fname}" type="image/svg+xml" class="{classes}" '
+                     f'style="min-width: {need}px">\n<p class="warning">{alt}</p></object></div>\n')
+    raise nodes.SkipNode
+
+
 def setup(app: Sphinx):
+    app.setup_extension("sphinx.ext.graphviz")
+    app.add_node(graphviz, override=True, html=(_visit_graphviz, None))
     add_config(app, "uvref_diagram_dir", "", "env")
     app.add_directive("uvref-diagram", UvrefDiagram)
     app.add_directive("uvref-trace", UvrefTrace)

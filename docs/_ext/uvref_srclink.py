@@ -4,10 +4,14 @@
   where the symbol is defined (or declared, for the API in uv.h).
 * `doxylink` nodes (made by other local extensions) become relative links
   to a file's source page.
+* Inline code that is a source path (`src/stream/write_queue.cpp`, as on each
+  unit page's **Source:** line) becomes a link to that file's source page.
 
 Debian's sphinxcontrib-doxylink crashes on Sphinx 5.3 and sphinx.ext.linkcode
 gets empty names for C/C++ here, hence this small extension.
 """
+import re
+
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
@@ -15,6 +19,9 @@ from sphinx.application import Sphinx
 
 import uvref_doxyindex
 from uvref_common import add_config, setup_common, env_version
+
+
+SOURCE_PATH = re.compile(r"^src/[\w/.-]+\.(?:h|cpp)$")
 
 
 class doxylink(nodes.General, nodes.Inline, nodes.Element):
@@ -37,19 +44,42 @@ def _symbol(sig: addnodes.desc_signature, domain: str) -> str:
     return "".join(parts).replace(" ", "")
 
 
+def _inside_link(node: nodes.Node) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, (nodes.reference, doxylink, nodes.literal_block, nodes.caption)):
+            return True
+        parent = parent.parent
+    return False
+
+
+def _link_source_paths(doctree: nodes.document, index) -> None:
+    """`src/x/y.cpp` written as inline code (a page's **Source:** line, prose) links to its source page."""
+    for lit in list(doctree.findall(nodes.literal)):
+        path = lit.astext()
+        if not SOURCE_PATH.match(path) or _inside_link(lit):
+            continue
+        page = index.source_page(path)
+        if page:
+            link = doxylink(target=page)
+            lit.replace_self(link)
+            link += lit
+
+
 def _resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     if app.builder.format != "html":
         for node in list(doctree.findall(doxylink)):
             node.replace_self(node.children or [nodes.Text("")])
         return
     prefix = _prefix(app, docname)
+    index = uvref_doxyindex.get(app)
+    _link_source_paths(doctree, index)
     for node in list(doctree.findall(doxylink)):
         ref = nodes.reference("", "", internal=False, refuri=prefix + node["target"],
                               classes=["uvref-doxylink"])
         ref += node.children
         node.replace_self(ref)
 
-    index = uvref_doxyindex.get(app)
     for desc in doctree.findall(addnodes.desc):
         domain = desc.get("domain")
         if domain not in ("c", "cpp") or desc.get("objtype") in ("member", "enumerator", "var"):

@@ -17,7 +17,9 @@ start or an empty region is an error, so with -W the site does not build.
 The listing is numbered with the file's real line numbers (computed from
 the marker, not typed), so a reader can set `break epoll_create.cpp:NN`.
 Markers nested inside the region (an exercise's blanks) stay visible, which
-keeps the numbering true.
+keeps the numbering true. The caption names what the excerpt defines (its
+functions, types, constants, read from the code) and its file and first
+line, and links to that line in Doxygen's source browser.
 """
 import os
 import re
@@ -31,11 +33,64 @@ from sphinx.application import Sphinx
 from sphinx.directives.code import container_wrapper
 from sphinx.util.docutils import SphinxDirective
 
+import uvref_doxyindex
 from uvref_common import setup_common, source_root, env_version
+from uvref_srclink import doxylink
 
 MARKER = re.compile(r"^\s*(?://|/\*|#)\s*\[(/?)docs:([A-Za-z0-9_.-]+)\]\s*(?:\*/)?\s*$")
 LANGUAGES = {".cpp": "cpp", ".h": "cpp", ".hpp": "cpp", ".c": "c", ".py": "python",
              ".gdb": "text", ".cmake": "cmake", ".txt": "cmake", ".sh": "bash"}
+
+
+NOT_FUNCS = {"if", "for", "while", "switch", "return", "sizeof", "static_assert", "decltype",
+             "alignof", "noexcept", "UV_EXTERN", "__attribute__", "do", "else", "case", "catch"}
+TYPE_DEF = re.compile(r"^(?:typedef\s+)?(?:template\s*<[^>]*>\s*)?(struct|class|enum(?:\s+class)?|union)\s+([A-Za-z_]\w*)\s*(?:[:{;]|$)")
+USING = re.compile(r"^using\s+([A-Za-z_]\w*)\s*=")
+FUNC = re.compile(r"^(?!return\b)[\w:<>,*&\s]*?([A-Za-z_~][\w]*(?:::[A-Za-z_~]\w*)*)\s*\(")
+VAR = re.compile(r"^(?:static\s+|inline\s+|constexpr\s+|const\s+|extern\s+)*[\w:<>,*&\s]+?\b([A-Za-z_]\w*)\s*(?:\[[^\]]*\])*\s*(?:=|\{|;)")
+PYDEF = re.compile(r"^(?:async\s+)?(def|class)\s+([A-Za-z_]\w*)")
+ATTRIBUTES = re.compile(r"\[\[[^\]]*\]\]\s*")
+DEFINE = re.compile(r"^#\s*define\s+([A-Za-z_]\w*)")
+
+
+def region_names(lines):
+    """The names a region defines at its outer level: functions as f(), types as struct T."""
+    text = [l.rstrip() for l in lines]
+    indents = [len(l) - len(l.lstrip()) for l in text if l.strip()]
+    base = min(indents) if indents else 0
+    names = []
+    for line in text:
+        if not line.strip() or len(line) - len(line.lstrip()) != base:
+            continue
+        s = line.strip()
+        if s.startswith(("//", "/*", "*", "}", "{", "template", "namespace", "public:", "private:", "case ")):
+            continue
+        m = DEFINE.match(s)
+        if m:
+            names.append(m.group(1)); continue
+        if s.startswith("#"):
+            continue
+        m = PYDEF.match(s)
+        if m:
+            names.append(m.group(2) + "()" if m.group(1) == "def" else "class " + m.group(2)); continue
+        m = TYPE_DEF.match(s)
+        if m:
+            names.append(f"{m.group(1).split()[0]} {m.group(2)}"); continue
+        m = USING.match(s)
+        if m:
+            names.append(m.group(1)); continue
+        m = FUNC.match(ATTRIBUTES.sub("", s))
+        if m and m.group(1).split("::")[-1] not in NOT_FUNCS:
+            names.append(m.group(1) + "()")
+            continue
+        m = VAR.match(s)
+        if m and m.group(1) not in NOT_FUNCS:
+            names.append(m.group(1))
+    seen, out = set(), []
+    for n in names:
+        if n not in seen:
+            seen.add(n); out.append(n)
+    return out
 
 
 class RegionError(Exception):
@@ -103,12 +158,35 @@ class UnitCode(SphinxDirective):
         block["highlight_args"] = {"linenostart": first + leading}
         block["classes"].append("uvref-unit-code")
         self.set_source_info(block)
-        caption = self.options.get("caption", f"{rel}  ·  [docs:{name}]")
-        block = container_wrapper(self, block, caption)
+        block = container_wrapper(self, block, self.options.get("caption", "caption"))
+        if "caption" not in self.options:
+            self._caption(block, rel, lines, first)
         self.add_name(block)
         units = self.env.__dict__.setdefault("uvref_unit_code", {})
         units.setdefault(self.env.docname, []).append((rel, name))
         return [block]
+
+
+    def _caption(self, block: nodes.container, rel: str, lines: List[str], first: int) -> None:
+        """The names the excerpt defines and its file, linked to that line in the source browser."""
+        caption = next(block.findall(nodes.caption))
+        caption.children = []
+        names = region_names(lines)
+        body = nodes.inline()
+        for i, n in enumerate(names):
+            if i:
+                body += nodes.Text(", ")
+            body += nodes.literal(n, n)
+        if names:
+            body += nodes.Text("  ·  ")
+        body += nodes.Text(f"{rel}:{first}")
+        page = uvref_doxyindex.get(self.env.app).source_page(rel, first)
+        if page:
+            link = doxylink(target=page)
+            link += body
+            caption += link
+        else:
+            caption += body
 
 
 def _purge(app, env, docname):

@@ -13,6 +13,7 @@ tag's line and, through `\\docpage{label}` in the same file, to the file's
 page as a real :ref: (so nitpicky mode checks every \\docpage label).
 """
 import glob
+import html
 import os
 import re
 from typing import List, NamedTuple, Optional
@@ -21,11 +22,14 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 import uvref_doxyindex
-from uvref_common import setup_common, source_root, env_version
+from uvref_common import add_config, setup_common, source_root, env_version
 from uvref_srclink import doxylink
+
+logger = logging.getLogger(__name__)
 
 TAG = re.compile(r"\blibuv:\s*(.+?)\s*(?:\*/)?\s*$")
 DOCPAGE = re.compile(r"[\\@]docpage\{([A-Za-z0-9_.-]+)\}")
@@ -235,8 +239,49 @@ class LibuvXref(SphinxDirective):
         return ref
 
 
+DOXY_DOCPAGE = re.compile(r'<a class="uvref-docpage" href="uvref-docpage:([A-Za-z0-9_.-]+)">[^<]*</a>')
+
+
+def _link_doxygen_docpages(app: Sphinx, exception) -> None:
+    """Doxygen's HTML pages: each \\docpage placeholder becomes a link to the narrative page.
+
+    Doxygen writes `<a class="uvref-docpage" href="uvref-docpage:LABEL">` (the
+    alias in Doxyfile.in) because it cannot know where Sphinx puts LABEL;
+    Sphinx knows, so once the site is written the placeholder gets the page's
+    relative URL and title. An unknown label is a warning (an error with -W).
+    """
+    if exception is not None or app.builder.format != "html":
+        return
+    labels = app.env.domaindata["std"]["labels"]
+    doxy = os.path.join(app.outdir, app.config.uvref_doxygen_html)
+    if not os.path.isdir(doxy):
+        return
+
+    def replace(m: "re.Match") -> str:
+        label = m.group(1)
+        if label not in labels:
+            logger.warning(f"\\docpage{{{label}}} in Doxygen's HTML: no page defines this label")
+            return m.group(0)
+        docname, anchor, title = labels[label]
+        uri = "../" + app.builder.get_target_uri(docname) + (f"#{anchor}" if anchor else "")
+        return f'<a class="uvref-docpage" href="{html.escape(uri)}">{html.escape(title)}</a>'
+
+    for name in sorted(os.listdir(doxy)):
+        if not name.endswith(".html"):
+            continue
+        path = os.path.join(doxy, name)
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        if "uvref-docpage:" not in text:
+            continue
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(DOXY_DOCPAGE.sub(replace, text))
+
+
 def setup(app: Sphinx):
     setup_common(app)
+    add_config(app, "uvref_doxygen_html", "doxygen", "html")
+    app.connect("build-finished", _link_doxygen_docpages)
     app.add_directive("libuv-xref", LibuvXref)
     return {"version": "1", "env_version": env_version(),
             "parallel_read_safe": True, "parallel_write_safe": True}

@@ -485,6 +485,8 @@ struct uv_timer_s {
   UV_HANDLE_FIELDS
   uv_timer_cb timer_cb; /**< Callback. */
   size_t heap_index;    /**< Position in loop->timer_heap while active. */
+  /** Unused: keeps libuv 1.44.2's size and offsets (its heap node is three pointers, uvref's index one word). */
+  void* uvref_reserved[2];
   uint64_t timeout;     /**< Absolute due time, in loop milliseconds. */
   uint64_t repeat;      /**< Repeat interval in ms, 0 for one-shot. */
   uint64_t start_id;    /**< Start order, the tie-breaker for equal timeouts. */
@@ -525,6 +527,8 @@ struct uv_signal_s {
   uv_signal_cb signal_cb;          /**< Callback. */
   int signum;                      /**< The signal watched, or 0. */
   struct uv__queue signal_queue;   /**< Link in the process-wide list for signum. */
+  /** Unused: keeps libuv 1.44.2's size and offsets (its tree entry is four words, uvref's list link two). */
+  void* uvref_reserved[2];
   unsigned int caught_signals;     /**< Written into the pipe by the handler. */
   unsigned int dispatched_signals; /**< Read back and handed to signal_cb. */
 };
@@ -649,6 +653,12 @@ struct uv_loop_s {
   int emfile_fd;                      /**< Reserve descriptor for the EMFILE trick, or -1. */
   void* poll_events;                  /**< The epoll_wait batch being dispatched (struct epoll_event*). */
   int poll_nevents;                   /**< Its length; closing a descriptor cancels its events in it. */
+  /**
+   * Unused: makes uv_loop_t libuv 1.44.2's size (848 bytes on x86-64), so a program
+   * compiled against either header allocates enough for both libraries. Shrink it
+   * when a private field is added (src/core/layout_asserts.cpp fails the build otherwise).
+   */
+  char uvref_reserved[120];
 };
 /** @} */
 

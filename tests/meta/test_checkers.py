@@ -8,7 +8,9 @@ name no file names, and accept a right tag; check_standalone.py must reject
 a path outside the project; check_struct_sizes.py must reject a README that
 lists a different type as byte for byte and a wrong quoted size;
 check_readme_tour.py must reject an excerpt line the tour does not print;
-check_layers.py must reject a core/ file that includes a header from above.
+check_layers.py must reject a core/ file that includes a header from above;
+check_libuv_doc_links.py must reject a versioned URL, an unknown page and an entry documented
+on another page.
 """
 import os
 import subprocess
@@ -18,6 +20,7 @@ import tempfile
 HERE = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(__file__)
 DEFS = os.path.join(HERE, "libuv-1.44.2-definitions.txt")
 failures = []
+checks = []
 
 
 def run(*args):
@@ -36,6 +39,7 @@ def repo(files):
 
 
 def expect(name, result, code, needle):
+    checks.append(name)
     if result.returncode != code or needle not in result.stdout:
         failures.append(f"{name}: exit {result.returncode} (wanted {code}), output:\n{result.stdout}"
                         f"{result.stderr}\n(wanted {needle!r})")
@@ -70,6 +74,16 @@ root = repo({"docs/a.md": "all here\n"})
 expect("standalone: clean", run(os.path.join(HERE, "check_standalone.py"), root), 0,
        "0 reference(s) outside")
 
+ext = 'LIBUV_DOCS = "https://docs.libuv.org/en/v1.x/"\n'
+good = "See {libuv-doc}`pipe#uv_pipe_open` and https://docs.libuv.org/en/v1.x/stream.html#c.uv_listen.\n"
+for name, page, code, needle in [
+        ("versioned URL", "https://docs.libuv.org/en/v1.44.2/pipe.html\n", 1, "not of the form"),
+        ("unknown page", "{libuv-doc}`pipes`\n", 1, "no documentation page 'pipes'"),
+        ("entry on another page", "{libuv-doc}`pipe#uv_listen`\n", 1, "does not document 'uv_listen'"),
+        ("clean", good, 0, "2 links to libuv's documentation checked, 0 problem(s)")]:
+    root = repo({"docs/_ext/uvref_libuvdocs.py": ext, "docs/a.md": page})
+    expect(f"libuv doc links: {name}", run(os.path.join(HERE, "check_libuv_doc_links.py"), root), code, needle)
+
 root = repo({"src/core/a.cpp": '#include "core/internal.h"\n#include "pipe/pipe.h"\n',
              "src/pipe/pipe.h": "#pragma once\n"})
 expect("layers: core includes pipe/", run(os.path.join(HERE, "check_layers.py"), os.path.join(root, "src")),
@@ -102,6 +116,6 @@ if len(sys.argv) == 5:
 
 for f in failures:
     print("FAIL", f)
-print(f"{len(cases) + 2 + (3 if len(sys.argv) >= 4 else 0) + (len(sys.argv) == 5)} checks, "
+print(f"{len(checks)} checks, "
       f"{len(failures)} failed")
 sys.exit(1 if failures else 0)

@@ -1,4 +1,4 @@
-// Struct layouts: uvref's handle, stream, pipe and write-request structs have
+// Struct layouts: uvref's loop, handle, timer, signal, stream, pipe and write-request structs have
 // libuv 1.44's sizes and public field offsets on x86-64 (docs/libuv-facts.md),
 // checked at compile time against the measured numbers and at run time
 // against Debian's own header (test_layout_libuv_probe.cpp). And the handle
@@ -87,7 +87,7 @@ SAME_STREAM(uv_pipe_t);
 SAME_STREAM(uv_tcp_t);
 #undef SAME_STREAM
 
-TEST_CASE("handle, stream, pipe and write layouts equal Debian's libuv 1.44", "[layout]") {
+TEST_CASE("loop, handle, timer, signal, stream, pipe and write layouts equal Debian's libuv 1.44", "[layout]") {
   const auto debian = uvref::test::debian_libuv_layout();
   std::map<std::string, size_t> ours;
 #define SIZE(T) ours["sizeof " #T] = sizeof(T)
@@ -98,6 +98,21 @@ TEST_CASE("handle, stream, pipe and write layouts equal Debian's libuv 1.44", "[
   SIZE(uv_tcp_t);
   SIZE(uv_write_t);
   SIZE(uv_buf_t);
+  SIZE(uv_loop_t);
+  SIZE(uv_timer_t);
+  SIZE(uv_signal_t);
+  OFF(uv_loop_t, data);
+  OFF(uv_loop_t, active_handles);
+  OFF(uv_loop_t, handle_queue);
+  OFF(uv_loop_t, active_reqs);
+  OFF(uv_loop_t, internal_fields);
+  OFF(uv_loop_t, stop_flag);
+  OFF(uv_timer_t, timer_cb);
+  OFF(uv_timer_t, timeout);
+  OFF(uv_timer_t, repeat);
+  OFF(uv_timer_t, start_id);
+  OFF(uv_signal_t, signal_cb);
+  OFF(uv_signal_t, signum);
   OFF(uv_handle_t, data);
   OFF(uv_handle_t, loop);
   OFF(uv_handle_t, type);
