@@ -39,6 +39,7 @@ WORKLOADS = {
     "pump": ("bytes", "64 KiB chunk", 65536, 300, 4),
     "pingpong": ("roundtrips", "round trip", 1, 2000, 5),
     "fdpass": ("fds", "descriptor", 1, 2000, 5),
+    "fdburst": ("fds", "descriptor", 1, 10000, 5),
     "loopinit": ("loops", "init+close", 1, 1000, 5),
     "echo": ("requests", "request", 1, 3000, 1000),
     "async": ("wakeups", "wake-up", 1, 2000, 5),
