@@ -29,6 +29,7 @@
 
 #include <array>
 
+#include "core/hooks.h"
 #include "core/internal.h"
 #include "sys/sys.h"
 
@@ -39,7 +40,10 @@ constexpr int kMaxEvents = 1024;  // events taken per epoll_wait()
 constexpr int kMaxBatches = 48;   // full batches in a row before yielding to the other phases
 
 // [docs:poll-register]
-void apply_registrations(uv_loop_t* loop) noexcept {
+/** Returns true if a registration of the loop's own failed and waits to be tried again. */
+bool apply_registrations(uv_loop_t* loop) noexcept {
+  uv__queue retry;
+  queue_init(&retry);
   while (!queue_empty(&loop->watcher_queue)) {
     uv__queue* q = queue_head(&loop->watcher_queue);
     queue_remove(q);
@@ -59,15 +63,20 @@ void apply_registrations(uv_loop_t* loop) noexcept {
     // program added itself through uv_backend_fd(): take the entry over.
     if (r == -EEXIST && op == EPOLL_CTL_ADD) r = sys::epoll_ctl(loop->backend_fd, EPOLL_CTL_MOD, w->fd, &e);
     if (r < 0) {
-      // Not a descriptor epoll can watch (a regular file: EPERM), or gone
-      // (EBADF). Nothing sensible can wait for it; libuv aborts here. uvref
-      // reports it and drops the watcher rather than spin or crash.
-      std::fprintf(stderr, "uvref: epoll_ctl(fd %d) failed: %s\n", w->fd, uv_strerror(r));
-      w->pevents = 0;
+      // No memory (ENOMEM), or max_user_watches reached (ENOSPC); libuv
+      // aborts here. A stream's watcher is forgotten and the stream told
+      // (its callbacks get the error). The loop's own watchers (signal pipe,
+      // eventfd) have nobody to tell and cannot be done without: tried again.
+      if (w->events != 0) sys::epoll_ctl(loop->backend_fd, EPOLL_CTL_DEL, w->fd, &e);  // a failed MOD
+      w->events = 0;
+      if (!stream_watch_failed(loop, w, r)) queue_insert_tail(&retry, &w->watcher_queue);
       continue;
     }
     w->events = w->pevents;
   }
+  if (queue_empty(&retry)) return false;
+  queue_move(&retry, &loop->watcher_queue);
+  return true;
 }
 // [/docs:poll-register]
 
@@ -75,8 +84,11 @@ void apply_registrations(uv_loop_t* loop) noexcept {
 
 // [docs:poll-wait]
 void io_poll(uv_loop_t* loop, int timeout) noexcept {
-  apply_registrations(loop);    // removals too, even when nothing is left to wait for
-  if (loop->nfds == 0) return;  // nothing to wait for: do not sleep forever
+  bool retry = apply_registrations(loop);  // removals too, even when nothing is left to wait for
+  if (loop->nfds == 0) return;             // nothing to wait for: do not sleep forever
+  // A refused registration: its stream's error waits in the pending queue,
+  // or the loop's own watcher must be tried again. Look, but do not sleep.
+  if (retry || !queue_empty(&loop->pending_queue)) timeout = 0;
 
   sigset_t sigprof_set;
   bool block_sigprof = (loop->flags & kLoopBlockSigprof) != 0;

@@ -1,6 +1,6 @@
 /**
  * @file hooks.h
- * @brief What core/ calls and a layer above defines: the timer phase and the per-type steps of closing.
+ * @brief What core/ calls and a layer above defines: the timer phase, the per-type steps of closing, a stream's refused watcher.
  *
  * core/ is the foundation: none of its files includes a header from a
  * directory above it (tests/meta/check_layers.py). Where uv_run() and
@@ -32,5 +32,13 @@ bool close_by_type(uv_handle_t* handle) noexcept;
 
 /** The type-specific last step of closing, right before close_cb (streams free their queues). */
 void finish_close_by_type(uv_handle_t* handle) noexcept;
+
+/**
+ * epoll_ctl() refused @p w's registration with @p error (ENOMEM, ENOSPC).
+ * A stream's watcher: the stream reports it to its callbacks from the next
+ * pending phase, and true is returned. The loop's own watchers: false.
+ * Defined in stream/stream_watch_failed.cpp.
+ */
+bool stream_watch_failed(uv_loop_t* loop, uv__io_t* w, int error) noexcept;
 
 }  // namespace uvref::detail

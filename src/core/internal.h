@@ -41,6 +41,7 @@ enum HandleFlag : unsigned int {
   kTcpKeepalive = 1u << 18,    ///< tcp: SO_KEEPALIVE requested (60 s when applied later)
   kSignalOneShot = 1u << 16,   ///< signal: stop after the first delivery
   kUnpollable = 1u << 17,      ///< stream: epoll refuses the descriptor (a file): writes synchronous, no reads
+  kWatchFailed = 1u << 19,     ///< stream: epoll_ctl() failed for its watcher; the error waits in delayed_error
 };
 
 /** Bits of uv_loop_t::flags. */

@@ -92,6 +92,7 @@ int uv_backend_fd(const uv_loop_t* loop) { return loop->backend_fd; }
 namespace uvref::detail {
 
 /** How long the poll may sleep: 0 if anything is due now, -1 forever, else ms to the next timer. */
+// [docs:run-backend-timeout]
 int backend_timeout(const uv_loop_t* loop) noexcept {
   if (loop->stop_flag != 0) return 0;
   if (!has_active_handles(loop) && !has_active_reqs(loop)) return 0;
@@ -100,6 +101,7 @@ int backend_timeout(const uv_loop_t* loop) noexcept {
   if (loop->closing_handles) return 0;
   return next_timeout(loop);
 }
+// [/docs:run-backend-timeout]
 
 }  // namespace uvref::detail
 
@@ -118,6 +120,7 @@ int uv_run(uv_loop_t* loop, uv_run_mode mode) {
   while (alive && loop->stop_flag == 0) {
     update_time(loop);
     run_timers(loop);
+    // [docs:run-poll-timeout]
     // Decided before the callbacks run: see the file comment.
     bool can_sleep = queue_empty(&loop->pending_queue) && queue_empty(&loop->idle_handles);
     run_pending(loop);
@@ -127,21 +130,26 @@ int uv_run(uv_loop_t* loop, uv_run_mode mode) {
     int timeout = 0;  // UV_RUN_NOWAIT never blocks
     if ((mode == UV_RUN_ONCE && can_sleep) || mode == UV_RUN_DEFAULT)
       timeout = backend_timeout(loop);
+    // [/docs:run-poll-timeout]
     io_poll(loop, timeout);
 
+    // [docs:run-pending-passes]
     // Callbacks deferred during the poll (write_cb of a write that finished
     // at once), a bounded number of times. libuv: uv_run (since 1.44.0)
     for (int pass = 0; pass < kPendingPassesAfterPoll; ++pass) {
       if (!run_pending(loop)) break;
     }
+    // [/docs:run-pending-passes]
 
     run_check(loop);
     run_closing_handles(loop);
 
+    // [docs:run-once-timers]
     if (mode == UV_RUN_ONCE) {
       update_time(loop);  // the poll may have slept until a timer was due
       run_timers(loop);
     }
+    // [/docs:run-once-timers]
     alive = uv_loop_alive(loop);
     if (mode == UV_RUN_ONCE || mode == UV_RUN_NOWAIT) break;
   }

@@ -19,6 +19,13 @@
  * Note the flag lives in the open file description, which sender and
  * receiver share: the sender's copy becomes non-blocking too.
  *
+ * Why the file type first: stream_open_checked() must know whether epoll can
+ * watch the descriptor. For a socket or a FIFO (a pipe end) the type says
+ * yes; only other kinds are put to epoll itself. The type comes from the
+ * fstat() that uv_pipe_pending_type() made for the same descriptor
+ * (pending_mode() keeps it), so asking the type and accepting cost one
+ * fstat() between them.
+ *
  * Why the descriptor is closed if opening fails: it is already out of the
  * queue and no handle owns it; the error is returned to the caller.
  *
@@ -40,9 +47,10 @@ int accept_pending(uv_stream_t* server, uv_stream_t* client) noexcept {
   if (client->type != UV_NAMED_PIPE && client->type != UV_TCP) return UV_EINVAL;  // stays pending
   if (stream_fd(client) != -1) return UV_EBUSY;                                    // stays pending
 
+  unsigned mode = pending_mode(server);  // the fstat() uv_pipe_pending_type() made, or one now
   int fd = take_pending(server);
   int r = sys::set_nonblock(fd, true);
-  if (r == 0) r = stream_open_checked(client, fd, kReadable | kWritable);  // a file: as uv_pipe_open
+  if (r == 0) r = stream_open_checked(client, fd, kReadable | kWritable, mode);  // a file: as uv_pipe_open
   if (r < 0) {
     sys::close_fd(fd);  // out of the queue and owned by no handle: do not leak it
     return r;

@@ -2,7 +2,7 @@
  * @file fdpass.h
  * @brief The interface between the stream layer and descriptor passing (Part III of the docs).
  *
- * The stream layer (src/stream/) calls these four functions at four points;
+ * The stream layer (src/stream/) calls these functions at four points;
  * everything about SCM_RIGHTS lives behind them, one step per unit in this
  * folder: control buffer, packing, sendmsg, recvmsg (with its fallback),
  * walking the control messages, the pending queue, accepting.
@@ -15,6 +15,9 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 
+#include <cstddef>
+#include <span>
+
 #include "uv.h"
 
 namespace uvref::detail::fdpass {
@@ -25,6 +28,16 @@ namespace uvref::detail::fdpass {
  * whatever the count) or -errno (UV_EAGAIN: wait for POLLOUT, send again).
  */
 ssize_t send_with_fd(int sock, const struct iovec* iov, int iovcnt, int fd) noexcept;
+
+/** The most descriptors one sendmsg() may carry: Linux's SCM_MAX_FD (EINVAL beyond). */
+constexpr std::size_t kMaxSendFds = 253;
+
+/**
+ * send_with_fd() with several descriptors (1 to kMaxSendFds) in one
+ * SCM_RIGHTS message: all of them travel with the first byte. Same results;
+ * UV_ENOBUFS for more than kMaxSendFds.
+ */
+ssize_t send_with_fds(int sock, const struct iovec* iov, int iovcnt, std::span<const int> fds) noexcept;
 
 /**
  * Read path of an IPC pipe: recvmsg() into @p buf; every received descriptor

@@ -6,6 +6,16 @@
  * when none), every later one in `stream->queued_fds`, a growable FIFO
  * (struct uv__queued_fds in steps.h), allocated at the second descriptor and
  * freed when it empties. No syscall here except close() in close_pending().
+ * The pipe also keeps the head's file type once pending_mode() has looked
+ * (uv_pipe_t::pending_mode, pending_type.cpp); take_pending() forgets it,
+ * because the head changes.
+ *
+ * No allocation or copy per descriptor: the walker hands each descriptor
+ * number straight from the control buffer (on the read path's stack) to
+ * queue_fd(). The first waits in accepted_fd; the queue is allocated when a
+ * second one arrives (two mallocs: the queue and 8 slots), doubles when full
+ * and is freed when it empties, so a message of n descriptors costs at most
+ * 2 + log2(n / 8) allocations. Taking one moves an index, not the array.
  *
  * Why two places: most IPC traffic passes one handle at a time, and
  * accepted_fd holds it without allocating. It is also the slot that a
@@ -96,6 +106,8 @@ int queue_fd(uv_stream_t* stream, int fd) noexcept {
 }
 
 int take_pending(uv_stream_t* stream) noexcept {
+  // The head changes: the mode pending_mode() kept belongs to the one leaving.
+  reinterpret_cast<uv_pipe_t*>(stream)->pending_mode = 0;
   // [docs:ex-take-pending]
   int fd = stream->accepted_fd;
   if (fd == -1) return -1;

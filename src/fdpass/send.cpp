@@ -1,10 +1,12 @@
 /**
  * @file send.cpp
- * @brief Step 3 of descriptor passing: sendmsg() with one descriptor attached.
+ * @brief Step 3 of descriptor passing: sendmsg() with one descriptor attached, or several.
  *
  * What it does: packs @p fd into a 24-byte ControlBuffer<1> (step 2) and
  * calls `sendmsg(sock, &msg, MSG_NOSIGNAL)`, retrying while it is
- * interrupted (EINTR).
+ * interrupted (EINTR). send_with_fds() does the same with up to 253
+ * descriptors in one control message (ControlBuffer<kMaxSendFds>), for the
+ * write queue's batches of queued uv_write2() requests (write_batch.cpp).
  *
  * What the result means to the write queue (src/stream/):
  *  - n >= 0: the kernel took n bytes *and the descriptor*. The descriptor is
@@ -34,6 +36,8 @@
 
 namespace uvref::detail::fdpass {
 
+static_assert(kMaxSendFds == kMaxRecvFds, "SCM_MAX_FD both ways");
+
 // [docs:fdpass-sendmsg]
 ssize_t send_with_fd(int sock, const struct iovec* iov, int iovcnt, int fd) noexcept {
   // [docs:ex-send-with-fd]
@@ -50,5 +54,20 @@ ssize_t send_with_fd(int sock, const struct iovec* iov, int iovcnt, int fd) noex
   // [/docs:ex-send-with-fd]
 }
 // [/docs:fdpass-sendmsg]
+
+// [docs:fdpass-sendmsg-many]
+ssize_t send_with_fds(int sock, const struct iovec* iov, int iovcnt, std::span<const int> fds) noexcept {
+  ControlBuffer<kMaxSendFds> control{};  // room for the most one message can carry: 1032 bytes
+  struct msghdr msg;
+  int r = pack_rights(&msg, iov, iovcnt, control.bytes, fds);  // UV_ENOBUFS beyond 253
+  if (r < 0) return r;
+
+  ssize_t n;
+  do {
+    n = sys::sendmsg(sock, &msg, MSG_NOSIGNAL);
+  } while (n == -EINTR);
+  return n;  // >= 0: every descriptor went with the first byte
+}
+// [/docs:fdpass-sendmsg-many]
 
 }  // namespace uvref::detail::fdpass

@@ -101,7 +101,7 @@ struct CmsgWalk {
  */
 CmsgWalk walk_cmsgs(const struct msghdr* msg, FdSink sink) noexcept;
 
-// --- step 6: pending_queue.cpp, pending_type.cpp ------------------------------------
+// --- step 6: pending_queue.cpp, pending_type.cpp ----------------------------------
 
 /** Appends @p fd to @p stream's pending descriptors. 0 or UV_ENOMEM (fd not taken). */
 int queue_fd(uv_stream_t* stream, int fd) noexcept;
@@ -114,5 +114,12 @@ int take_pending(uv_stream_t* stream) noexcept;
 
 /** How many descriptors wait on @p stream. */
 unsigned pending_count(const uv_stream_t* stream) noexcept;
+
+/**
+ * st_mode of the oldest pending descriptor of the IPC pipe @p stream, from
+ * one fstat() kept until the head changes (pending_type.cpp); 0 if nothing
+ * is pending or fstat() failed.
+ */
+unsigned pending_mode(uv_stream_t* stream) noexcept;
 
 }  // namespace uvref::detail::fdpass

@@ -479,8 +479,9 @@ struct uv_tcp_s {
 struct uv_pipe_s {
   UV_HANDLE_FIELDS
   UV_STREAM_FIELDS
-  int ipc;                /**< Non-zero if descriptors travel over this pipe. */
-  const char* pipe_fname; /**< Bound path (a copy), unlinked on close; NULL if none. */
+  int ipc;                   /**< Non-zero if descriptors travel over this pipe. */
+  unsigned int pending_mode; /**< uvref: accepted_fd's st_mode once fstat() has seen it, 0 until then (fills a hole). */
+  const char* pipe_fname;    /**< Bound path (a copy), unlinked on close; NULL if none. */
 };
 
 /** A terminal as a stream: 312 bytes, as in libuv. */

@@ -56,6 +56,7 @@ int uv_pipe_init(uv_loop_t* loop, uv_pipe_t* handle, int ipc) {
   if (loop == nullptr || handle == nullptr) return UV_EINVAL;
   stream_init(loop, reinterpret_cast<uv_stream_t*>(handle), UV_NAMED_PIPE);
   handle->ipc = ipc;
+  handle->pending_mode = 0;
   handle->pipe_fname = nullptr;
   return 0;
 }
@@ -79,7 +80,7 @@ int uv_pipe_open(uv_pipe_t* handle, uv_file fd) {
   int access = mode & O_ACCMODE;
   if (access != O_WRONLY) flags |= kReadable;
   if (access != O_RDONLY) flags |= kWritable;
-  return stream_open_checked(reinterpret_cast<uv_stream_t*>(handle), fd, flags);
+  return stream_open_checked(reinterpret_cast<uv_stream_t*>(handle), fd, flags, 0);  // 0: mode not known
 }
 // [/docs:pipe-open]
 

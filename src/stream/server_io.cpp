@@ -41,6 +41,14 @@ int accept_nonblocking(int server_fd) noexcept {
 // [docs:server-io]
 void server_io(uv_loop_t* loop, uv__io_t* w, unsigned int /*events*/) noexcept {
   uv_stream_t* stream = stream_of(w);
+  if (stream->flags & kWatchFailed) {  // epoll refused the listener (stream_watch_failed.cpp)
+    int error = stream->delayed_error;
+    stream->delayed_error = 0;
+    stream->flags &= ~kWatchFailed;
+    handle_stop(reinterpret_cast<uv_handle_t*>(stream));  // nothing watches it: do not keep the loop alive
+    if (stream->connection_cb != nullptr) stream->connection_cb(stream, error);
+    return;
+  }
   io_start(loop, w, kPollIn);
 
   // connection_cb may close the server: check the descriptor every round.

@@ -12,9 +12,11 @@
  *     stream_read.cpp     uv_read_start/stop, the read loop, EOF
  *     uv_write.cpp        uv_write, uv_write2, uvref_write2_fd, uv_try_write
  *     write_queue.cpp     stream_write(): writing the queue head, partial writes, completion callbacks
+ *     write_batch.cpp     queued uv_write2 requests sent together in one sendmsg
  *     stream_shutdown.cpp uv_shutdown and the drain step that runs it
  *     emfile.cpp          the reserve descriptor and the EMFILE trick
  *     stream_close.cpp    stream_close (at uv_close) and stream_destroy (before close_cb)
+ *     stream_watch_failed.cpp  epoll refused the watcher: the error goes to the callbacks
  *
  * uv_listen, the server watcher and uv_accept are in dispatch/listen_accept.cpp,
  * above the stream and its types: uv_listen and uv_accept choose by type.
@@ -77,11 +79,12 @@ void stream_init(uv_loop_t* loop, uv_stream_t* stream, uv_handle_type type) noex
 int stream_open(uv_stream_t* stream, int fd, unsigned flags) noexcept;
 
 /**
- * stream_open() after asking epoll whether it can watch @p fd; if not (a
- * regular file, /dev/null) the stream is marked kUnpollable: see
- * stream_unpollable.cpp. libuv: src/unix/pipe.c uv_pipe_open
+ * stream_open() after deciding whether epoll can watch @p fd: a socket or a
+ * FIFO by its @p mode (st_mode; 0 when not known), anything else by asking
+ * epoll. If it cannot (a regular file, /dev/null) the stream is marked
+ * kUnpollable: see stream_unpollable.cpp. libuv: src/unix/pipe.c uv_pipe_open
  */
-int stream_open_checked(uv_stream_t* stream, int fd, unsigned flags) noexcept;
+int stream_open_checked(uv_stream_t* stream, int fd, unsigned flags, unsigned mode) noexcept;
 
 /** uv_close() of a stream: stop the watcher, close the descriptor. libuv: uv__stream_close */
 void stream_close(uv_stream_t* stream) noexcept;
@@ -107,6 +110,15 @@ void stream_read(uv_stream_t* stream) noexcept;
  */
 ssize_t write_bufs(uv_stream_t* stream, const uv_buf_t* bufs, unsigned int nbufs, int send_fd) noexcept;
 
+/**
+ * Sends the head of the write queue and the uv_write2() requests queued
+ * right behind it in one sendmsg() (write_batch.cpp). Returns how many
+ * requests it carried (2 or more), with the result in @p *n (bytes written,
+ * or UV_EAGAIN); 0 when there was nothing to batch or the kernel refused the
+ * batch with an error: then nothing was sent, and the head goes alone.
+ */
+unsigned send_batch(uv_stream_t* stream, ssize_t* n) noexcept;
+
 /** Writes from the head of the write queue until EAGAIN or empty. libuv: uv__write */
 void stream_write(uv_stream_t* stream) noexcept;
 
@@ -121,6 +133,9 @@ void stream_drain(uv_stream_t* stream) noexcept;
 
 /** A connect request completes (or fails). libuv: uv__stream_connect */
 void stream_connect_done(uv_stream_t* stream) noexcept;
+
+/** epoll refused the stream's watcher: fail its writes, then its read, with the error. (stream_watch_failed.cpp) */
+void stream_report_watch_failed(uv_stream_t* stream) noexcept;
 
 /** The io watcher callback of a listening stream. libuv: uv__server_io */
 void server_io(uv_loop_t* loop, uv__io_t* w, unsigned int events) noexcept;

@@ -41,6 +41,10 @@ void stream_io(uv_loop_t* /*loop*/, uv__io_t* w, unsigned int events) noexcept {
     stream_connect_done(stream);
     return;
   }
+  if (stream->flags & kWatchFailed) {  // epoll refused the watcher: report, do not read or write
+    stream_report_watch_failed(stream);
+    return;
+  }
 
   // A read error kept for the program (stream_read.cpp) comes by io_feed(),
   // which reports POLLOUT: read then too, so the error is delivered.

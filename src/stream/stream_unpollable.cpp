@@ -10,9 +10,15 @@
  * but anything that does need epoll (uv_read_start(), a write that could not
  * finish) aborts libuv at the next poll.
  *
- * uvref adopts the same descriptors and asks epoll once, at adoption, by
- * adding the descriptor and removing it again (two epoll_ctl() calls). A
- * refusal marks the stream kUnpollable, and then:
+ * uvref adopts the same descriptors and decides at adoption whether epoll
+ * can watch them. When the caller knows the file type (uv_accept() on an IPC
+ * pipe does: uv_pipe_pending_type() needed an fstat() anyway), a socket or a
+ * FIFO settles it: both always can be watched, so no syscall is spent. Any
+ * other kind is put to epoll itself, by adding the descriptor and removing it
+ * again (two epoll_ctl() calls; one when refused): the type alone cannot
+ * tell, because some regular files can be watched (procfs and sysfs files
+ * such as /proc/self/mounts, whose readiness reports a change). A refusal
+ * marks the stream kUnpollable, and then:
  *  - writes are made in full at once, the way blocking writes are
  *    (write_queue.cpp), and a write queued behind another is driven from the
  *    pending phase instead of POLLOUT (uv_write.cpp);
@@ -28,6 +34,7 @@
  * Page: \docpage{stream-unpollable}
  */
 #include <sys/epoll.h>
+#include <sys/stat.h>
 
 #include "stream/stream.h"
 #include "sys/sys.h"
@@ -50,8 +57,9 @@ int can_poll(const uv_loop_t* loop, int fd) noexcept {
 }  // namespace
 
 // [docs:open-checked]
-int stream_open_checked(uv_stream_t* stream, int fd, unsigned flags) noexcept {
-  int r = can_poll(stream->loop, fd);
+int stream_open_checked(uv_stream_t* stream, int fd, unsigned flags, unsigned mode) noexcept {
+  // A socket or a FIFO can always be watched; epoll is asked about the rest.
+  int r = (S_ISSOCK(mode) || S_ISFIFO(mode)) ? 0 : can_poll(stream->loop, fd);
   if (r == UV_EPERM) {
     flags |= kUnpollable;
   } else if (r < 0) {

@@ -3,9 +3,10 @@
  * @brief The rule table behind sys::fault: a few slots guarded by a mutex.
  *
  * Only reached while a test has armed a rule, so a mutex is fine here; the
- * normal path never gets past the relaxed load of `armed` in fault.h.
+ * normal path never gets past the relaxed load of seam::armed (seam.h).
  */
 #include "sys/fault.h"
+#include "sys/seam.h"
 
 #include <array>
 #include <mutex>
@@ -29,8 +30,6 @@ const char* call_name(Call c) noexcept {
 
 namespace fault {
 
-std::atomic<bool> armed{false};
-
 namespace {
 
 struct Slot {
@@ -48,7 +47,11 @@ std::array<unsigned, static_cast<std::size_t>(Call::count_)> fired_count{};
 void update_armed() {
   bool any = false;
   for (const Slot& s : table) any = any || s.used;
-  armed.store(any, std::memory_order_relaxed);
+  if (any) {
+    seam::armed.fetch_or(seam::kFaultArmed, std::memory_order_relaxed);
+  } else {
+    seam::armed.fetch_and(~seam::kFaultArmed, std::memory_order_relaxed);
+  }
 }
 
 }  // namespace

@@ -2,7 +2,8 @@
  * @file fault.h
  * @brief Fault injection for the syscall seam: make the Nth call of a syscall fail or come up short.
  *
- * Every wrapper in sys.h asks fault::check() before it enters the kernel. In
+ * Every wrapper in sys.h tests one flag word before it enters the kernel
+ * (seam.h); while a rule is armed, the wrapper asks fault::decide(). In
  * normal operation no rule is armed and that costs one relaxed atomic load.
  * A test arms rules ("the next recvmsg fails with EINVAL", "every write
  * transfers at most 7 bytes", "the third pipe2 fails with EMFILE") to drive
@@ -13,7 +14,6 @@
  */
 #pragma once
 
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -52,9 +52,6 @@ struct Decision {
   std::size_t max_len = std::numeric_limits<std::size_t>::max();  ///< clamp for I/O calls
 };
 
-/** True while at least one rule is armed (the wrappers' fast-path test). */
-extern std::atomic<bool> armed;
-
 /** Arms a rule; returns its id (for disarm). */
 int arm(const Rule& rule);
 /** Disarms the rule with @p id. */
@@ -64,14 +61,8 @@ void disarm_all() noexcept;
 /** How many times rules have fired for @p c since it was last reset. */
 unsigned fired(Call c) noexcept;
 
-/** Slow path: consults the rules for @p c. Called only while armed. */
+/** Slow path: consults the rules for @p c. Called only while a rule is armed. */
 Decision decide(Call c) noexcept;
-
-/** The wrappers' check: nothing to do unless a test armed a rule. */
-inline Decision check(Call c) noexcept {
-  if (!armed.load(std::memory_order_relaxed)) [[likely]] return {};
-  return decide(c);
-}
 
 /** Arms a rule for the lifetime of the object. */
 class ScopedFault {

@@ -7,9 +7,19 @@
  *  - Kernel style results: each wrapper returns the result, or `-errno` on
  *    failure (never -1 plus a global errno), which is also libuv's error
  *    convention on Unix. `if (r < 0) return r;` propagates a UV_E* code.
- *  - Testing: fault::check() lets a test fail the Nth call with any errno or
+ *  - Testing: fault injection lets a test fail the Nth call with any errno or
  *    shorten a transfer, to drive EINTR retries, EAGAIN waits, the recvmsg
  *    MSG_CMSG_CLOEXEC fallback, EMFILE on accept... (see fault.h).
+ *  - Watching: `UVREF_TRACE=1` prints one line per call, naming the unit
+ *    that made it and what the result becomes (see trace.h).
+ *
+ * Every wrapper has the same shape, `seam::call<Call::name>(at, name, args...)`
+ * with glibc's function of that name: it runs after one flag test (seam.h);
+ * the trace's decoder reads the same arguments; `at` (a default argument) is
+ * where the caller is. I/O calls pass a lambda that also takes a length
+ * limit. A new wrapper needs a Call enumerator and its name (fault.h,
+ * fault.cpp) and a decoder (trace_decode.cpp); the unit test "trace: every
+ * call of the seam has a decoder" checks it.
  *
  * The wrappers do not retry on EINTR: whether a call may be restarted is the
  * caller's decision, so the retry loops stay visible in the units.
@@ -19,6 +29,7 @@
 
 #include <fcntl.h>
 #include <grp.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -34,136 +45,113 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include <ctime>
-
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
-#include <pthread.h>
 #include <cstddef>
+#include <ctime>
 
-#include "sys/fault.h"
+#include "sys/seam.h"
 
 namespace uvref::sys {
 
-namespace detail {
-/** Converts a libc return value into "result or -errno". */
-template <typename T>
-inline T result(T r) noexcept {
-  return r < 0 ? static_cast<T>(-errno) : r;
-}
-}  // namespace detail
-
-/** Fails the call early if a test armed a fault for it. */
-#define UVREF_SYS_FAULT(name)                                          \
-  fault::Decision fault_ = fault::check(Call::name);                   \
-  if (fault_.error != 0) [[unlikely]] return -fault_.error
-
 // --- descriptors -----------------------------------------------------------
 
-inline int close(int fd) noexcept {
-  UVREF_SYS_FAULT(close);
-  return detail::result(::close(fd));
+inline int close(int fd, Site at = Site::current()) noexcept {
+  return seam::call<Call::close>(at, ::close, fd);
 }
-inline int pipe2(int fds[2], int flags) noexcept {
-  UVREF_SYS_FAULT(pipe2);
-  return detail::result(::pipe2(fds, flags));
+inline int pipe2(int fds[2], int flags, Site at = Site::current()) noexcept {
+  return seam::call<Call::pipe2>(at, ::pipe2, fds, flags);
 }
-inline int eventfd(unsigned int initval, int flags) noexcept {
-  UVREF_SYS_FAULT(eventfd);
-  return detail::result(::eventfd(initval, flags));
+inline int eventfd(unsigned int initval, int flags, Site at = Site::current()) noexcept {
+  return seam::call<Call::eventfd>(at, ::eventfd, initval, flags);
 }
-inline int fcntl(int fd, int cmd, long arg = 0) noexcept {
-  UVREF_SYS_FAULT(fcntl);
-  return detail::result(::fcntl(fd, cmd, arg));
+inline int fcntl(int fd, int cmd, long arg = 0, Site at = Site::current()) noexcept {
+  return seam::call<Call::fcntl>(at, ::fcntl, fd, cmd, arg);
 }
-inline int ioctl(int fd, unsigned long request, int* arg) noexcept {
-  UVREF_SYS_FAULT(ioctl);
-  return detail::result(::ioctl(fd, request, arg));
+inline int ioctl(int fd, unsigned long request, int* arg, Site at = Site::current()) noexcept {
+  return seam::call<Call::ioctl>(at, ::ioctl, fd, request, arg);
 }
-inline int dup(int fd) noexcept {
-  UVREF_SYS_FAULT(dup);
-  return detail::result(::dup(fd));
+inline int dup(int fd, Site at = Site::current()) noexcept {
+  return seam::call<Call::dup>(at, ::dup, fd);
 }
-inline int dup2(int oldfd, int newfd) noexcept {
-  UVREF_SYS_FAULT(dup2);
-  return detail::result(::dup2(oldfd, newfd));
+inline int dup2(int oldfd, int newfd, Site at = Site::current()) noexcept {
+  return seam::call<Call::dup2>(at, ::dup2, oldfd, newfd);
 }
-inline int fstat(int fd, struct stat* st) noexcept {
-  UVREF_SYS_FAULT(fstat);
-  return detail::result(::fstat(fd, st));
+inline int fstat(int fd, struct stat* st, Site at = Site::current()) noexcept {
+  return seam::call<Call::fstat>(at, ::fstat, fd, st);
 }
 /** stat(2): a path's inode (uv_pipe_chmod reads the socket file's mode). */
-inline int stat(const char* path, struct stat* st) noexcept {
-  UVREF_SYS_FAULT(stat);
-  return detail::result(::stat(path, st));
+inline int stat(const char* path, struct stat* st, Site at = Site::current()) noexcept {
+  return seam::call<Call::stat>(at, ::stat, path, st);
 }
-inline int open(const char* path, int flags, mode_t mode = 0) noexcept {
-  UVREF_SYS_FAULT(open);
-  return detail::result(::open(path, flags, mode));
+inline int open(const char* path, int flags, mode_t mode = 0, Site at = Site::current()) noexcept {
+  return seam::call<Call::open>(at, ::open, path, flags, mode);
 }
-inline int unlink(const char* path) noexcept {
-  UVREF_SYS_FAULT(unlink);
-  return detail::result(::unlink(path));
+inline int unlink(const char* path, Site at = Site::current()) noexcept {
+  return seam::call<Call::unlink>(at, ::unlink, path);
 }
-inline int chmod(const char* path, mode_t mode) noexcept {
-  UVREF_SYS_FAULT(chmod);
-  return detail::result(::chmod(path, mode));
+inline int chmod(const char* path, mode_t mode, Site at = Site::current()) noexcept {
+  return seam::call<Call::chmod>(at, ::chmod, path, mode);
 }
 /** readlink(2): the link's target, not NUL-terminated; returns its length (possibly truncated). */
-inline ssize_t readlink(const char* path, char* buf, std::size_t len) noexcept {
-  UVREF_SYS_FAULT(readlink);
-  return detail::result(::readlink(path, buf, len));
+inline ssize_t readlink(const char* path, char* buf, std::size_t len,
+                        Site at = Site::current()) noexcept {
+  return seam::call<Call::readlink>(at, ::readlink, path, buf, len);
 }
 
 // --- process and system ----------------------------------------------------
 
 /** nanosleep(2): sleeps; on EINTR @p rem holds what is left. */
-inline int nanosleep(const struct timespec* req, struct timespec* rem) noexcept {
-  UVREF_SYS_FAULT(nanosleep);
-  return detail::result(::nanosleep(req, rem));
+inline int nanosleep(const struct timespec* req, struct timespec* rem,
+                     Site at = Site::current()) noexcept {
+  return seam::call<Call::nanosleep>(at, ::nanosleep, req, rem);
 }
 /** uname(2): kernel name, release, version, machine. */
-inline int uname(struct utsname* buf) noexcept {
-  UVREF_SYS_FAULT(uname);
-  return detail::result(::uname(buf));
+inline int uname(struct utsname* buf, Site at = Site::current()) noexcept {
+  return seam::call<Call::uname>(at, ::uname, buf);
 }
 /** prctl(PR_SET_NAME): the thread's name in /proc/self/comm (16 bytes with the NUL). */
-inline int prctl_set_name(const char* name) noexcept {
-  UVREF_SYS_FAULT(prctl);
-  return detail::result(::prctl(PR_SET_NAME, name, 0, 0, 0));
+inline int prctl_set_name(const char* name, Site at = Site::current()) noexcept {
+  auto set_name = [](const char* n) { return ::prctl(PR_SET_NAME, n, 0, 0, 0); };
+  return seam::call<Call::prctl>(at, set_name, name);
 }
 /** sysinfo(2): uptime, load averages, memory. */
-inline int sysinfo(struct sysinfo* info) noexcept {
-  UVREF_SYS_FAULT(sysinfo);
-  return detail::result(::sysinfo(info));
+inline int sysinfo(struct sysinfo* info, Site at = Site::current()) noexcept {
+  return seam::call<Call::sysinfo>(at, ::sysinfo, info);
 }
 
-// --- byte I/O: a fault may also shorten the transfer -------------------------
+// --- byte I/O: a fault may also shorten the transfer (to `max` bytes) ----------
 
-inline ssize_t read(int fd, void* buf, std::size_t len) noexcept {
-  UVREF_SYS_FAULT(read);
-  return detail::result(::read(fd, buf, std::min(len, fault_.max_len)));
+inline ssize_t read(int fd, void* buf, std::size_t len, Site at = Site::current()) noexcept {
+  auto clamped = [](int f, void* b, std::size_t n, std::size_t max) {
+    return ::read(f, b, std::min(n, max));
+  };
+  return seam::call<Call::read>(at, clamped, fd, buf, len);
 }
-inline ssize_t write(int fd, const void* buf, std::size_t len) noexcept {
-  UVREF_SYS_FAULT(write);
-  return detail::result(::write(fd, buf, std::min(len, fault_.max_len)));
+inline ssize_t write(int fd, const void* buf, std::size_t len, Site at = Site::current()) noexcept {
+  auto clamped = [](int f, const void* b, std::size_t n, std::size_t max) {
+    return ::write(f, b, std::min(n, max));
+  };
+  return seam::call<Call::write>(at, clamped, fd, buf, len);
 }
-/** readv(2); a length fault reads at most max_len bytes into the first buffer. */
-inline ssize_t readv(int fd, const struct iovec* iov, int iovcnt) noexcept {
-  UVREF_SYS_FAULT(readv);
-  if (fault_.max_len != std::size_t(-1)) {
-    return detail::result(::read(fd, iov[0].iov_base, std::min(iov[0].iov_len, fault_.max_len)));
-  }
-  return detail::result(::readv(fd, iov, iovcnt));
+/** readv(2); a length fault reads at most max bytes into the first buffer. */
+inline ssize_t readv(int fd, const struct iovec* iov, int iovcnt,
+                     Site at = Site::current()) noexcept {
+  auto clamped = [](int f, const struct iovec* v, int n, std::size_t max) {
+    if (max != std::size_t(-1)) return ::read(f, v[0].iov_base, std::min(v[0].iov_len, max));
+    return ::readv(f, v, n);
+  };
+  return seam::call<Call::readv>(at, clamped, fd, iov, iovcnt);
 }
-/** writev(2); a length fault writes at most max_len bytes of the first buffer. */
-inline ssize_t writev(int fd, const struct iovec* iov, int iovcnt) noexcept {
-  UVREF_SYS_FAULT(writev);
-  if (fault_.max_len != std::size_t(-1)) {
-    return detail::result(::write(fd, iov[0].iov_base, std::min(iov[0].iov_len, fault_.max_len)));
-  }
-  return detail::result(::writev(fd, iov, iovcnt));
+/** writev(2); a length fault writes at most max bytes of the first buffer. */
+inline ssize_t writev(int fd, const struct iovec* iov, int iovcnt,
+                      Site at = Site::current()) noexcept {
+  auto clamped = [](int f, const struct iovec* v, int n, std::size_t max) {
+    if (max != std::size_t(-1)) return ::write(f, v[0].iov_base, std::min(v[0].iov_len, max));
+    return ::writev(f, v, n);
+  };
+  return seam::call<Call::writev>(at, clamped, fd, iov, iovcnt);
 }
 
 // --- files and terminals (uv_fs_*, uv_tty_t) ----------------------------------------
@@ -233,122 +221,110 @@ inline int ttyname(int fd, char* buf, std::size_t len) noexcept {
 
 // --- sockets -------------------------------------------------------------------
 
-inline int socket(int domain, int type, int protocol) noexcept {
-  UVREF_SYS_FAULT(socket);
-  return detail::result(::socket(domain, type, protocol));
+inline int socket(int domain, int type, int protocol, Site at = Site::current()) noexcept {
+  return seam::call<Call::socket>(at, ::socket, domain, type, protocol);
 }
-inline int socketpair(int domain, int type, int protocol, int sv[2]) noexcept {
-  UVREF_SYS_FAULT(socketpair);
-  return detail::result(::socketpair(domain, type, protocol, sv));
+inline int socketpair(int domain, int type, int protocol, int sv[2],
+                      Site at = Site::current()) noexcept {
+  return seam::call<Call::socketpair>(at, ::socketpair, domain, type, protocol, sv);
 }
-inline int bind(int fd, const struct sockaddr* addr, socklen_t len) noexcept {
-  UVREF_SYS_FAULT(bind);
-  return detail::result(::bind(fd, addr, len));
+inline int bind(int fd, const struct sockaddr* addr, socklen_t len,
+                Site at = Site::current()) noexcept {
+  return seam::call<Call::bind>(at, ::bind, fd, addr, len);
 }
-inline int listen(int fd, int backlog) noexcept {
-  UVREF_SYS_FAULT(listen);
-  return detail::result(::listen(fd, backlog));
+inline int listen(int fd, int backlog, Site at = Site::current()) noexcept {
+  return seam::call<Call::listen>(at, ::listen, fd, backlog);
 }
-inline int accept4(int fd, struct sockaddr* addr, socklen_t* len, int flags) noexcept {
-  UVREF_SYS_FAULT(accept4);
-  return detail::result(::accept4(fd, addr, len, flags));
+inline int accept4(int fd, struct sockaddr* addr, socklen_t* len, int flags,
+                   Site at = Site::current()) noexcept {
+  return seam::call<Call::accept4>(at, ::accept4, fd, addr, len, flags);
 }
-inline int connect(int fd, const struct sockaddr* addr, socklen_t len) noexcept {
-  UVREF_SYS_FAULT(connect);
-  return detail::result(::connect(fd, addr, len));
+inline int connect(int fd, const struct sockaddr* addr, socklen_t len,
+                   Site at = Site::current()) noexcept {
+  return seam::call<Call::connect>(at, ::connect, fd, addr, len);
 }
-inline int shutdown(int fd, int how) noexcept {
-  UVREF_SYS_FAULT(shutdown);
-  return detail::result(::shutdown(fd, how));
+inline int shutdown(int fd, int how, Site at = Site::current()) noexcept {
+  return seam::call<Call::shutdown>(at, ::shutdown, fd, how);
 }
-inline int getsockname(int fd, struct sockaddr* addr, socklen_t* len) noexcept {
-  UVREF_SYS_FAULT(getsockname);
-  return detail::result(::getsockname(fd, addr, len));
+inline int getsockname(int fd, struct sockaddr* addr, socklen_t* len,
+                       Site at = Site::current()) noexcept {
+  return seam::call<Call::getsockname>(at, ::getsockname, fd, addr, len);
 }
-inline int getpeername(int fd, struct sockaddr* addr, socklen_t* len) noexcept {
-  UVREF_SYS_FAULT(getpeername);
-  return detail::result(::getpeername(fd, addr, len));
+inline int getpeername(int fd, struct sockaddr* addr, socklen_t* len,
+                       Site at = Site::current()) noexcept {
+  return seam::call<Call::getpeername>(at, ::getpeername, fd, addr, len);
 }
-inline int getsockopt(int fd, int level, int name, void* val, socklen_t* len) noexcept {
-  UVREF_SYS_FAULT(getsockopt);
-  return detail::result(::getsockopt(fd, level, name, val, len));
+inline int getsockopt(int fd, int level, int name, void* val, socklen_t* len,
+                      Site at = Site::current()) noexcept {
+  return seam::call<Call::getsockopt>(at, ::getsockopt, fd, level, name, val, len);
 }
-inline int setsockopt(int fd, int level, int name, const void* val, socklen_t len) noexcept {
-  UVREF_SYS_FAULT(setsockopt);
-  return detail::result(::setsockopt(fd, level, name, val, len));
+inline int setsockopt(int fd, int level, int name, const void* val, socklen_t len,
+                      Site at = Site::current()) noexcept {
+  return seam::call<Call::setsockopt>(at, ::setsockopt, fd, level, name, val, len);
 }
 /** sendmsg(2); a length fault shortens the first iovec (the control data still travels). */
-inline ssize_t sendmsg(int fd, const struct msghdr* msg, int flags) noexcept {
-  UVREF_SYS_FAULT(sendmsg);
-  if (fault_.max_len != std::size_t(-1) && msg->msg_iovlen > 0) {
-    struct msghdr shorter = *msg;
-    struct iovec first = msg->msg_iov[0];
-    first.iov_len = std::min(first.iov_len, fault_.max_len);
+inline ssize_t sendmsg(int fd, const struct msghdr* msg, int flags,
+                       Site at = Site::current()) noexcept {
+  auto clamped = [](int f, const struct msghdr* m, int fl, std::size_t max) {
+    if (max == std::size_t(-1) || m->msg_iovlen == 0) return ::sendmsg(f, m, fl);
+    struct msghdr shorter = *m;
+    struct iovec first = m->msg_iov[0];
+    first.iov_len = std::min(first.iov_len, max);
     shorter.msg_iov = &first;
     shorter.msg_iovlen = 1;
-    return detail::result(::sendmsg(fd, &shorter, flags));
-  }
-  return detail::result(::sendmsg(fd, msg, flags));
+    return ::sendmsg(f, &shorter, fl);
+  };
+  return seam::call<Call::sendmsg>(at, clamped, fd, msg, flags);
 }
-inline ssize_t recvmsg(int fd, struct msghdr* msg, int flags) noexcept {
-  UVREF_SYS_FAULT(recvmsg);
-  return detail::result(::recvmsg(fd, msg, flags));
+inline ssize_t recvmsg(int fd, struct msghdr* msg, int flags, Site at = Site::current()) noexcept {
+  return seam::call<Call::recvmsg>(at, ::recvmsg, fd, msg, flags);
 }
 
 // --- epoll -----------------------------------------------------------------------
 
-inline int epoll_create1(int flags) noexcept {
-  UVREF_SYS_FAULT(epoll_create1);
-  return detail::result(::epoll_create1(flags));
+inline int epoll_create1(int flags, Site at = Site::current()) noexcept {
+  return seam::call<Call::epoll_create1>(at, ::epoll_create1, flags);
 }
-inline int epoll_ctl(int epfd, int op, int fd, struct epoll_event* ev) noexcept {
-  UVREF_SYS_FAULT(epoll_ctl);
-  return detail::result(::epoll_ctl(epfd, op, fd, ev));
+inline int epoll_ctl(int epfd, int op, int fd, struct epoll_event* ev,
+                     Site at = Site::current()) noexcept {
+  return seam::call<Call::epoll_ctl>(at, ::epoll_ctl, epfd, op, fd, ev);
 }
-inline int epoll_wait(int epfd, struct epoll_event* events, int maxevents, int timeout) noexcept {
-  UVREF_SYS_FAULT(epoll_wait);
-  return detail::result(::epoll_wait(epfd, events, maxevents, timeout));
+inline int epoll_wait(int epfd, struct epoll_event* events, int maxevents, int timeout,
+                      Site at = Site::current()) noexcept {
+  return seam::call<Call::epoll_wait>(at, ::epoll_wait, epfd, events, maxevents, timeout);
 }
 
 // --- processes ---------------------------------------------------------------------
 
-inline pid_t fork() noexcept {
-  UVREF_SYS_FAULT(fork);
-  return detail::result(::fork());
+inline pid_t fork(Site at = Site::current()) noexcept {
+  return seam::call<Call::fork>(at, ::fork);
 }
-inline pid_t waitpid(pid_t pid, int* status, int options) noexcept {
-  UVREF_SYS_FAULT(waitpid);
-  return detail::result(::waitpid(pid, status, options));
+inline pid_t waitpid(pid_t pid, int* status, int options, Site at = Site::current()) noexcept {
+  return seam::call<Call::waitpid>(at, ::waitpid, pid, status, options);
 }
-inline int kill(pid_t pid, int sig) noexcept {
-  UVREF_SYS_FAULT(kill);
-  return detail::result(::kill(pid, sig));
+inline int kill(pid_t pid, int sig, Site at = Site::current()) noexcept {
+  return seam::call<Call::kill>(at, ::kill, pid, sig);
 }
-inline int setsid() noexcept {
-  UVREF_SYS_FAULT(setsid);
-  return detail::result(static_cast<int>(::setsid()));
+inline int setsid(Site at = Site::current()) noexcept {
+  return static_cast<int>(seam::call<Call::setsid>(at, ::setsid));
 }
-inline int chdir(const char* path) noexcept {
-  UVREF_SYS_FAULT(chdir);
-  return detail::result(::chdir(path));
+inline int chdir(const char* path, Site at = Site::current()) noexcept {
+  return seam::call<Call::chdir>(at, ::chdir, path);
 }
 /** execve(2): returns only on failure (-errno). */
-inline int execve(const char* path, char* const argv[], char* const envp[]) noexcept {
-  UVREF_SYS_FAULT(execve);
-  return detail::result(::execve(path, argv, envp));
+inline int execve(const char* path, char* const argv[], char* const envp[],
+                  Site at = Site::current()) noexcept {
+  return seam::call<Call::execve>(at, ::execve, path, argv, envp);
 }
-inline int setuid(uid_t uid) noexcept {
-  UVREF_SYS_FAULT(setuid);
-  return detail::result(::setuid(uid));
+inline int setuid(uid_t uid, Site at = Site::current()) noexcept {
+  return seam::call<Call::setuid>(at, ::setuid, uid);
 }
-inline int setgid(gid_t gid) noexcept {
-  UVREF_SYS_FAULT(setgid);
-  return detail::result(::setgid(gid));
+inline int setgid(gid_t gid, Site at = Site::current()) noexcept {
+  return seam::call<Call::setgid>(at, ::setgid, gid);
 }
 /** setgroups(2): replaces the supplementary group list (needs CAP_SETGID). */
-inline int setgroups(std::size_t n, const gid_t* groups) noexcept {
-  UVREF_SYS_FAULT(setgroups);
-  return detail::result(::setgroups(n, groups));
+inline int setgroups(std::size_t n, const gid_t* groups, Site at = Site::current()) noexcept {
+  return seam::call<Call::setgroups>(at, ::setgroups, n, groups);
 }
 /**
  * Ends the process at once: the exit_group system call, as _exit(2), but
@@ -362,42 +338,46 @@ inline int setgroups(std::size_t n, const gid_t* groups) noexcept {
   __builtin_unreachable();
 }
 /** getpid(2) cannot fail, so there is no fault to inject. */
-inline pid_t getpid() noexcept { return ::getpid(); }
+inline pid_t getpid() noexcept {
+  return ::getpid();
+}
 
 // --- signals -------------------------------------------------------------------------
 
-inline int sigaction(int signum, const struct sigaction* act, struct sigaction* old) noexcept {
-  UVREF_SYS_FAULT(sigaction);
-  return detail::result(::sigaction(signum, act, old));
+inline int sigaction(int signum, const struct sigaction* act, struct sigaction* old,
+                     Site at = Site::current()) noexcept {
+  return seam::call<Call::sigaction>(at, ::sigaction, signum, act, old);
 }
 /** pthread_sigmask(3): the calling thread's signal mask (rt_sigprocmask underneath). */
-inline int thread_sigmask(int how, const sigset_t* set, sigset_t* old) noexcept {
-  UVREF_SYS_FAULT(sigprocmask);
-  int r = ::pthread_sigmask(how, set, old);  // returns the error number, not -1
-  return r == 0 ? 0 : -r;
+inline int thread_sigmask(int how, const sigset_t* set, sigset_t* old,
+                          Site at = Site::current()) noexcept {
+  auto as_syscall = [](int h, const sigset_t* s, sigset_t* o) {
+    int r = ::pthread_sigmask(h, s, o);  // returns the error number, not -1...
+    if (r != 0) errno = r;               // ...made to look like the other calls
+    return r == 0 ? 0 : -1;
+  };
+  return seam::call<Call::sigprocmask>(at, as_syscall, how, set, old);
 }
-
-#undef UVREF_SYS_FAULT
 
 // --- small helpers built on the wrappers ------------------------------------------
 
 /** Sets or clears O_NONBLOCK (libuv: src/unix/core.c uv__nonblock_fcntl). */
-inline int set_nonblock(int fd, bool on) noexcept {
-  int flags = fcntl(fd, F_GETFL);
+inline int set_nonblock(int fd, bool on, Site at = Site::current()) noexcept {
+  int flags = fcntl(fd, F_GETFL, 0, at);
   if (flags < 0) return flags;
   int wanted = on ? (flags | O_NONBLOCK) : (flags & ~O_NONBLOCK);
   if (wanted == flags) return 0;  // already so: save a syscall, as libuv does
-  int r = fcntl(fd, F_SETFL, wanted);
+  int r = fcntl(fd, F_SETFL, wanted, at);
   return r < 0 ? r : 0;
 }
 
 /** Sets or clears FD_CLOEXEC (libuv: src/unix/core.c uv__cloexec). */
-inline int set_cloexec(int fd, bool on) noexcept {
-  int flags = fcntl(fd, F_GETFD);
+inline int set_cloexec(int fd, bool on, Site at = Site::current()) noexcept {
+  int flags = fcntl(fd, F_GETFD, 0, at);
   if (flags < 0) return flags;
   int wanted = on ? (flags | FD_CLOEXEC) : (flags & ~FD_CLOEXEC);
   if (wanted == flags) return 0;
-  int r = fcntl(fd, F_SETFD, wanted);
+  int r = fcntl(fd, F_SETFD, wanted, at);
   return r < 0 ? r : 0;
 }
 
@@ -406,8 +386,8 @@ inline int set_cloexec(int fd, bool on) noexcept {
  * released even when close() is interrupted, so retrying could close a
  * descriptor another thread just opened. libuv: src/unix/core.c uv__close_nocheckstdio
  */
-inline int close_fd(int fd) noexcept {
-  int r = close(fd);
+inline int close_fd(int fd, Site at = Site::current()) noexcept {
+  int r = close(fd, at);
   return (r == -EINTR || r == -EINPROGRESS) ? 0 : r;
 }
 

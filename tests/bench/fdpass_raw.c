@@ -10,7 +10,9 @@
 #include <fcntl.h>
 #include <sys/socket.h>
 
+#ifndef NAME
 #define NAME "fdpass"
+#endif
 
 static void send_one(int channel, char byte, int fd) {
   union {

@@ -1,10 +1,13 @@
 /*
  * fd passing (uv.h): descriptors per second sent with uv_write2 over an IPC
  * pipe (a socketpair) and accepted on the other side with uv_accept.
- * The child sends, keeping up to FDPASS_WINDOW writes queued; the parent
- * checks each message byte, accepts each pending descriptor into a pipe
- * handle, checks with fstat that it is the pipe the child sent, and closes
- * it. At the end the parent checks that no descriptor leaked.
+ * The child sends, keeping up to FDPASS_WINDOW writes queued (steady: each
+ * completion starts the next one); the parent asks each pending
+ * descriptor's type, accepts it into a pipe handle, checks with fstat that
+ * it is the pipe the child sent, and closes it. At the end the parent checks
+ * every message byte was seen and that no descriptor leaked.
+ * fdburst_uv.c builds the same program as the burst workload: FDPASS_WINDOW
+ * writes issued at once, the next burst only when all have completed.
  * Baseline: fdpass_raw.c (blocking sendmsg / recvmsg).
  */
 #include "bench_uv.h"
@@ -12,8 +15,11 @@
 
 #include <sys/socket.h>
 
+#ifndef NAME
 #define NAME "fdpass"
-#define FDPASS_WINDOW 16
+#define FDPASS_WINDOW 16 /* writes in flight */
+#define FDPASS_BURST 0   /* 0: refill one by one; 1: refill all at once when all completed */
+#endif
 
 static struct stat carried_stat; /* the pipe every message carries */
 
@@ -35,6 +41,7 @@ typedef struct {
 } sender_t;
 
 static void sender_start_one(sender_t* s, uv_write_t* req);
+static void sender_start_window(sender_t* s);
 
 static void sender_on_end_written(uv_write_t* req, int status) {
   (void)req;
@@ -51,11 +58,12 @@ static void sender_on_written(uv_write_t* req, int status) {
   BENCH_CHECK(NAME, status == 0, "uv_write2 callback: %s", uv_err_name(status));
   (*s->sent)++;
   s->in_flight--;
-  if (bench_more(s->args, s->started, s->t0)) {
+  if (!FDPASS_BURST && bench_more(s->args, s->started, s->t0)) {
     sender_start_one(s, req);
-  } else if (s->in_flight == 0) {
-    sender_send_end(s);
+  } else if (FDPASS_BURST && s->in_flight == 0) {
+    sender_start_window(s);
   }
+  if (s->in_flight == 0) sender_send_end(s);
 }
 
 static void sender_start_one(sender_t* s, uv_write_t* req) {
@@ -65,6 +73,12 @@ static void sender_start_one(sender_t* s, uv_write_t* req) {
                            sender_on_written));
   s->started++;
   s->in_flight++;
+}
+
+static void sender_start_window(sender_t* s) {
+  for (int i = 0; i < FDPASS_WINDOW && bench_more(s->args, s->started, s->t0); i++) {
+    sender_start_one(s, &s->reqs[i]);
+  }
 }
 
 static void sender_alloc(uv_handle_t* h, size_t suggested, uv_buf_t* buf) {
@@ -96,9 +110,7 @@ static void run_sender(int channel_fd, int carried_fd, const bench_args_t* args,
   BENCH_UV(NAME, uv_pipe_open(&s.carried, carried_fd));
   BENCH_UV(NAME, uv_read_start((uv_stream_t*)&s.channel, sender_alloc, sender_on_read));
   s.t0 = bench_now();
-  for (int i = 0; i < FDPASS_WINDOW && bench_more(args, s.started, s.t0); i++) {
-    sender_start_one(&s, &s.reqs[i]);
-  }
+  sender_start_window(&s); /* before the loop runs: the first burst, or the first 16 */
   if (s.in_flight == 0) sender_send_end(&s);
   BENCH_UV(NAME, uv_run(&loop, UV_RUN_DEFAULT));
   bench_loop_finish(NAME, &loop);

@@ -39,6 +39,7 @@ WORKLOADS = {
     "pump": ("bytes", "64 KiB chunk", 65536, 300, 4),
     "pingpong": ("roundtrips", "round trip", 1, 2000, 5),
     "fdpass": ("fds", "descriptor", 1, 2000, 5),
+    "fdburst": ("fds", "descriptor", 1, 10000, 5),
     "loopinit": ("loops", "init+close", 1, 1000, 5),
     "echo": ("requests", "request", 1, 3000, 1000),
     "async": ("wakeups", "wake-up", 1, 2000, 5),
@@ -60,10 +61,10 @@ class Run:
         self.detail = detail
 
 
-def run_program(path, args, workload, impl, timeout, prefix=()):
+def run_program(path, args, workload, impl, timeout, prefix=(), env=None):
     """Runs one program; returns a Run."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(list(prefix) + [path] + list(args), stdout=out, stderr=err)
+        proc = subprocess.Popen(list(prefix) + [path] + list(args), stdout=out, stderr=err, env=env)
         deadline = time.monotonic() + timeout
         while True:
             pid, status = os.waitpid(proc.pid, os.WNOHANG)
@@ -244,6 +245,8 @@ def main():
     ap.add_argument("--no-strace", action="store_true", help="skip the syscall-count runs")
     ap.add_argument("--smoke", action="store_true", help="run each program once, tiny count; check only")
     ap.add_argument("--strict", action="store_true", help="count uvref rows that cannot run as failures")
+    ap.add_argument("--trace", action="store_true",
+                    help="also run each uvref program with UVREF_TRACE on (into /dev/null) and compare")
     a = ap.parse_args()
 
     only = [w for w in a.only.split(",") if w]
@@ -260,6 +263,11 @@ def main():
 
     started = time.monotonic()
     runs = {key: [] for key in progs}
+    # The trace's cost when on: the same uvref program, its trace written to /dev/null,
+    # run right after the untraced one in every round (a paired ratio, as above).
+    traced_env = dict(os.environ, UVREF_TRACE="/dev/null")
+    traced = {w: [] for w in only}
+    traced_state = {w: "ok" for w in only}
     state = {key: ("not built" if path is None else "ok", "") for key, path in progs.items()}
     for rnd in range(a.rounds):
         for w in only:
@@ -272,6 +280,13 @@ def main():
                     state[key] = (r.status, r.detail)
                 else:
                     runs[key].append(r)
+                if a.trace and impl == "uvref" and r.status == "ok" and traced_state[w] == "ok":
+                    t = run_program(progs[key], ["-d", str(a.seconds)], w, impl, timeout=a.seconds * 40 + 60,
+                                    env=traced_env)
+                    if t.status == "ok":
+                        traced[w].append((r, t))
+                    else:
+                        traced_state[w] = "%s: %s" % (t.status, t.detail)
         print("round %d/%d done (%.0f s)" % (rnd + 1, a.rounds, time.monotonic() - started),
               file=sys.stderr, flush=True)
 
@@ -339,6 +354,22 @@ def main():
     for r in rows:
         print("| " + " | ".join(str(c).ljust(widths[i]) for i, c in enumerate(r)) + " |")
     print()
+    if a.trace:
+        # Off, the trace costs the flag test every wrapper makes anyway: the uvref rows above,
+        # compared with a table from before the trace existed, show it. On, this is its price.
+        print("| workload | uvref, trace off | uvref, UVREF_TRACE=/dev/null | on/off |")
+        print("|---|---|---|---|")
+        for w in only:
+            pairs = traced[w]
+            if traced_state[w] != "ok" or not pairs:
+                print("| %s | | %s | |" % (w, traced_state[w] if traced_state[w] != "ok" else "not run"))
+                continue
+            off = median([p[0].rate for p in pairs])
+            on = median([p[1].rate for p in pairs])
+            ratio = median([p[1].rate / p[0].rate for p in pairs])
+            unit = WORKLOADS[w][0]
+            print("| %s | %s %s/s | %s %s/s | %.3f |" % (w, human(off), unit, human(on), unit, ratio))
+        print()
     print("total time: %.0f s" % (time.monotonic() - started))
     for s in slow:
         print("REGRESSION " + s)

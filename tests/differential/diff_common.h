@@ -176,4 +176,14 @@ static inline int diff_count_fds(void) {
 
 static inline void diff_done(void) { say("done"); }
 
+/* Two connected uv_pipe_t on loop, over the two ends of a uv_socketpair. */
+static inline void diff_pipe_pair(uv_loop_t* loop, uv_pipe_t* a, uv_pipe_t* b) {
+  uv_os_sock_t sv[2];
+  CHECK(uv_socketpair(SOCK_STREAM, 0, sv, 0, 0) == 0);
+  CHECK(uv_pipe_init(loop, a, 0) == 0);
+  CHECK(uv_pipe_open(a, sv[0]) == 0);
+  CHECK(uv_pipe_init(loop, b, 0) == 0);
+  CHECK(uv_pipe_open(b, sv[1]) == 0);
+}
+
 #endif

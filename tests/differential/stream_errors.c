@@ -40,14 +40,7 @@ static void run_until(int* flag) {
 }
 
 /* Two connected uv_pipe_t over uv_socketpair. */
-static void pair(uv_pipe_t* a, uv_pipe_t* b) {
-  uv_os_sock_t sv[2];
-  CHECK(uv_socketpair(SOCK_STREAM, 0, sv, 0, 0) == 0);
-  CHECK(uv_pipe_init(&loop, a, 0) == 0);
-  CHECK(uv_pipe_open(a, sv[0]) == 0);
-  CHECK(uv_pipe_init(&loop, b, 0) == 0);
-  CHECK(uv_pipe_open(b, sv[1]) == 0);
-}
+static void pair(uv_pipe_t* a, uv_pipe_t* b) { diff_pipe_pair(&loop, a, b); }
 
 static void close_all(uv_handle_t** handles, int n) {
   for (int i = 0; i < n; i++)

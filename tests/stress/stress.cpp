@@ -1,8 +1,9 @@
 // Stress runs: far more load than the unit tests use, opt-in (the `stress`
 // target, not part of the default test run). Each case asserts behaviour
 // (byte-exact, none lost, nothing leaked: the leak listener checks every
-// case) and prints one FIGURE line: what it did, how long it took, and the
-// descriptors open before and after. docs/tried.md records one run.
+// case) and prints one FIGURE line: the build, what it did, how long it took,
+// and the descriptors open before and after. tests/stress/record.py turns a
+// run's FIGURE lines into docs/stress_figures.tsv, which docs/tried.md shows.
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -26,6 +27,17 @@ namespace {
 
 std::size_t open_fds() { return uvref::debug::fd_table().size(); }
 
+/** The build a figure was measured in: the same case runs at very different speeds in each. */
+#if defined(__SANITIZE_THREAD__)
+constexpr const char* kBuild = "ThreadSanitizer (-O1)";
+#elif defined(__SANITIZE_ADDRESS__)
+constexpr const char* kBuild = "AddressSanitizer (-O1)";
+#elif defined(__OPTIMIZE__)
+constexpr const char* kBuild = "optimised (release)";
+#else
+constexpr const char* kBuild = "debug (-O0)";
+#endif
+
 /**
  * Times a case and prints its FIGURE line when destroyed. Declare it first in
  * the case: it then outlives the case's loop, so "after" counts descriptors
@@ -39,8 +51,9 @@ struct Figure {
   explicit Figure(const char* w) : what(w) {}
   ~Figure() {
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::printf("FIGURE %s: %s in %.2f s; descriptors before %zu, after %zu\n", what, counts.c_str(), s,
-                fds_before, open_fds());
+    // tests/stress/record.py parses this line: keep the two in step.
+    std::printf("FIGURE\t%s\t%s\t%s\t%.2f s\t%zu\t%zu\n", kBuild, what, counts.c_str(), s, fds_before,
+                open_fds());
     std::fflush(stdout);
   }
   Figure(const Figure&) = delete;

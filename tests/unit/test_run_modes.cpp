@@ -34,7 +34,7 @@ TEST_CASE("uv_run(DEFAULT) runs until the last active handle is done", "[run][mo
   CHECK_FALSE(uv_loop_alive(loop));
 }
 
-TEST_CASE("uv_run(ONCE) blocks until a timer is due and runs it after the poll", "[run][modes]") {
+TEST_CASE("uv_run(ONCE) blocks until a timer is due and runs it after the poll", "[run][modes][ex:run-iteration]") {
   uv_timer_t timer;
   uvref::test::TestLoop loop;
   fired = 0;
@@ -131,7 +131,7 @@ TEST_CASE("uv_loop_alive: active referenced handles, requests and closing handle
   CHECK_FALSE(uv_loop_alive(loop));
 }
 
-TEST_CASE("uv_backend_timeout: 0, -1, or the distance to the next timer", "[run][timeout]") {
+TEST_CASE("uv_backend_timeout: 0, -1, or the distance to the next timer", "[run][timeout][ex:run-iteration]") {
   uv_timer_t timer;
   uv_idle_t idle;
   uv_async_t async;

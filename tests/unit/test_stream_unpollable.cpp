@@ -8,6 +8,7 @@
 #include <string>
 
 #include "sys/fault.h"
+#include "test_fdpass_support.h"
 #include "test_stream_helpers.h"
 
 using namespace uvref::test;
@@ -157,4 +158,63 @@ TEST_CASE("unpollable: a file received over IPC and accepted behaves as uv_pipe_
   CHECK(shut.calls == 1);
   CHECK(shut.status == UV_ENOTSOCK);  // shutdown(2) is for sockets
   close(ffd);
+}
+
+TEST_CASE("unpollable: uv_accept asks epoll only about kinds the pending type's fstat cannot settle",
+          "[stream][unpollable][fdpass]") {
+  using uvref::test::fdpass::StandInPipe;
+  namespace fdpass = uvref::detail::fdpass;
+  TestLoop loop;
+  StandInPipe server(-1);
+  server.pipe.loop = loop;  // uv_accept wants server and client on one loop
+  int pipe_ends[2], sv[2];
+  REQUIRE(::pipe2(pipe_ends, O_CLOEXEC) == 0);
+  REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0);
+  int mounts = ::open("/proc/self/mounts", O_RDONLY | O_CLOEXEC);  // a regular file epoll can watch
+  REQUIRE(mounts >= 0);
+  int ffd = temp_file();
+  for (int fd : {pipe_ends[0], sv[0], mounts, ffd}) REQUIRE(fdpass::queue_fd(server.stream(), fd) == 0);
+  ::close(pipe_ends[1]);
+  ::close(sv[1]);
+
+  // Counting rules: no error, every call (times = 0), so fired() is the number of calls.
+  fault::ScopedFault fstats({.call = Call::fstat, .times = 0});
+  fault::ScopedFault ctls({.call = Call::epoll_ctl, .times = 0});
+  auto accept_next = [&](uv_pipe_t* client, uv_handle_type want) {
+    CHECK(uv_pipe_pending_type(&server.pipe) == want);
+    CHECK(uv_pipe_pending_type(&server.pipe) == want);  // asked twice: still one fstat()
+    REQUIRE(uv_pipe_init(loop, client, 0) == 0);
+    REQUIRE(uv_accept(server.stream(), as_stream(client)) == 0);
+  };
+
+  uv_pipe_t fifo, sock, proc, file;
+  accept_next(&fifo, UV_NAMED_PIPE);
+  accept_next(&sock, UV_NAMED_PIPE);
+  CHECK(fault::fired(Call::fstat) == 2);      // one per descriptor, shared by type and accept
+  CHECK(fault::fired(Call::epoll_ctl) == 0);  // a FIFO and a socket: epoll is not asked
+
+  accept_next(&proc, UV_FILE);
+  CHECK(fault::fired(Call::epoll_ctl) == 2);  // a regular file: asked (ADD, then DEL: accepted)
+  accept_next(&file, UV_FILE);
+  CHECK(fault::fired(Call::epoll_ctl) == 3);  // asked; refused (EPERM) at the ADD
+  CHECK(fault::fired(Call::fstat) == 4);
+
+  // uv_accept without uv_pipe_pending_type: it makes the fstat() itself.
+  int again[2];
+  REQUIRE(::pipe2(again, O_CLOEXEC) == 0);
+  ::close(again[1]);
+  REQUIRE(fdpass::queue_fd(server.stream(), again[0]) == 0);
+  uv_pipe_t fifo2;
+  REQUIRE(uv_pipe_init(loop, &fifo2, 0) == 0);
+  REQUIRE(uv_accept(server.stream(), as_stream(&fifo2)) == 0);
+  CHECK(fault::fired(Call::fstat) == 5);
+  CHECK(fault::fired(Call::epoll_ctl) == 3);
+
+  // What the streams became: the same as when epoll was asked about every one.
+  CHECK(uv_read_start(as_stream(&fifo), Collector::alloc, Collector::read) == 0);
+  CHECK(uv_read_start(as_stream(&sock), Collector::alloc, Collector::read) == 0);
+  CHECK(uv_read_start(as_stream(&proc), Collector::alloc, Collector::read) == 0);
+  CHECK(uv_read_start(as_stream(&file), Collector::alloc, Collector::read) == UV_EPERM);
+  for (uv_pipe_t* h : {&fifo, &sock, &proc, &file, &fifo2}) uv_close(as_handle(h), nullptr);
+  uv_run(loop, UV_RUN_DEFAULT);
 }

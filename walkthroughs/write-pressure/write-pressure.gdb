@@ -17,6 +17,7 @@ finish
 print (uv_errno_t) $
 echo \n== nothing was written: the request stays at the head of the queue\n
 finish
+finish
 print writer
 print writer.io_watcher.pevents
 delete

@@ -110,6 +110,14 @@ def cmd_grade(root, args):
           flush=True)
     g = grade.grade(root, ex, exercises)
     report.console(g, sys.stdout)
+    if args.trace:
+        for r in g.results:
+            if r.passed or g.build_log:
+                continue
+            lines, total = grade.traced_run(grade.check_command(root, r.check), r.check.timeout, root)
+            print(f"\nUVREF_TRACE of the failed check {r.check.title!r}: the system calls uvref made"
+                  + (f" (the last {len(lines)} of {total})" if total > len(lines) else ""))
+            print("\n".join("  " + l for l in lines) if lines else "  (no system call through uvref)")
     if args.json:
         report.write_json(g, args.json)
     state = _load_state(root)
@@ -199,6 +207,8 @@ def main(root, argv, doc):
     s = sub.add_parser("grade", help="build and run the checks")
     s.add_argument("name")
     s.add_argument("--json", metavar="FILE", help="also write Gradescope's results.json shape")
+    s.add_argument("--trace", action="store_true",
+                   help="run each failed check again with UVREF_TRACE and print its system calls")
     s.set_defaults(f=cmd_grade)
     s = sub.add_parser("hint", help="the hint ladder")
     s.add_argument("name")

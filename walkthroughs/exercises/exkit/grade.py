@@ -12,6 +12,7 @@ import dataclasses
 import os
 import re
 import subprocess
+import tempfile
 
 from . import build, pointers
 
@@ -124,12 +125,34 @@ def hint_text(root, check):
     return f"Hint: {check.hint.strip()}\n  {where}"
 
 
-def run_check(root, check):
+def check_command(root, check):
     if check.kind == "unit":
-        cmd = [build.checks_binary(root), catch_spec(check.tests), "--use-colour", "no"]
-    else:
-        cmd = [build.program_binary(root, check)] + list(check.args)
-    code, out, err, timed_out = _run(cmd, check.timeout, root)
+        return [build.checks_binary(root), catch_spec(check.tests), "--use-colour", "no"]
+    return [build.program_binary(root, check)] + list(check.args)
+
+
+def traced_run(cmd, timeout, cwd, limit=80):
+    """Runs cmd again with UVREF_TRACE on; returns (its last `limit` trace lines, how many in all).
+
+    The trace goes to a file (not stderr), so it cannot mix with the program's own output."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "trace.log")
+        env = {k: v for k, v in os.environ.items() if k != "UVREF_TRACE_FORMAT"}
+        env.update(SANITIZER_ENV, UVREF_TRACE="1," + path)
+        try:
+            subprocess.run(cmd, capture_output=True, timeout=timeout, cwd=cwd, env=env)
+        except subprocess.TimeoutExpired:
+            pass  # what it printed until then is the interesting part
+        try:
+            with open(path, encoding="utf-8", errors="replace") as f:
+                lines = f.read().splitlines()
+        except FileNotFoundError:
+            lines = []
+    return lines[-limit:], len(lines)
+
+
+def run_check(root, check):
+    code, out, err, timed_out = _run(check_command(root, check), check.timeout, root)
     passed, what = _verdict(code, out, err, timed_out, check)
     return CheckResult(check=check, passed=passed, output=what, hint="" if passed else hint_text(root, check))
 

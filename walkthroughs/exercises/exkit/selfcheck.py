@@ -1,21 +1,26 @@
 """The honesty check: does the grading tell the truth about every exercise?
 
 On a copy of the tree under the work directory (never the source tree; the
-copy is synced by content, so a second run rebuilds only what changed):
+copy is synced by content, so each state rebuilds only what changed):
 
 A. reference: every exercise gets full marks; every check's test cases carry
    the exercise's [ex:NAME] tag and every tagged test case is graded; every
    hint's docs page section and walkthrough exist.
-B. starter (that exercise blanked, the rest reference): it builds and fails
-   every check it grades (a check that passes on a stub is a defect); each
-   known-wrong solution fails the checks it names, with their hints.
-C. export: the tree `ex export` writes has no instructor notes, no known-wrong
+B. export: the tree `ex export` writes has no instructor notes, no known-wrong
    solutions and no reference region; its own `ex grade NAME --json` builds,
-   scores 0 and writes Gradescope's JSON shape; then, solving the exercises
-   one by one in course order, each gets full marks with the later ones still
-   blanked (the stubs leave the rest of the library usable).
-D. grade-all: two submissions (a directory with the first exercise's
+   scores 0 and writes Gradescope's JSON shape, for every exercise.
+C. grade-all: two submissions (a directory with the first exercise's
    reference unit, a patch with the first two) graded at the expected scores.
+   It runs before D, while the copy is still the export: few units to rebuild.
+D. course order: starting from the export, the exercises are solved one by
+   one in course order, the later ones still blanked. Before exercise k is
+   solved the tree is k's starter as a student meets it (the exercises before
+   k solved, k and the rest blanked): it builds and fails every check of k (a
+   check that passes on a stub is a defect). Each known-wrong solution of k,
+   put in place of k's solution, fails the checks it names, with their hints.
+   Solved, k gets full marks (so the stubs of later exercises leave the rest
+   of the library usable). The solved tree is the next exercise's starter: no
+   build of its own.
 """
 import csv
 import difflib
@@ -42,8 +47,15 @@ def _grade(work_tree, ex, all_ex):
     return grade.grade(work_tree, ex, all_ex)
 
 
-def _summary(g):
-    return " ".join(f"{r.check.id}={'P' if r.passed else 'F'}" for r in g.results)
+def _summary(g, seconds):
+    marks = " ".join(f"{r.check.id}={'P' if r.passed else 'F'}" for r in g.results)
+    return f"{g.score}/{g.max_score}  {marks}  ({seconds:.1f} s)"
+
+
+def _timed(grade_fn, *args):
+    t = time.monotonic()
+    g = grade_fn(*args)
+    return g, time.monotonic() - t
 
 
 def _check_pointers(root, ex, bad):
@@ -77,12 +89,13 @@ def _check_tags(work_tree, ex, bad):
         bad.add(f"{ex.name}: test case {t!r} is tagged [ex:{ex.name}] but no check grades it")
 
 
-def _phase_reference(root, work_tree, exercises, all_ex, bad):
-    tree.sync(root, work_tree)
+def _phase_reference(root, copy, exercises, all_ex, bad):
+    work_tree = copy.dst_root
+    copy.sync()
     for ex in exercises:
         _check_pointers(root, ex, bad)
-        g = _grade(work_tree, ex, all_ex)
-        print(f"  reference {ex.name}: {g.score}/{g.max_score}  {_summary(g)}", flush=True)
+        g, seconds = _timed(_grade, work_tree, ex, all_ex)
+        print(f"  reference {ex.name}: {_summary(g, seconds)}", flush=True)
         if g.build_log:
             bad.add(f"{ex.name}: the reference does not build:\n{g.build_log}")
             continue
@@ -93,40 +106,9 @@ def _phase_reference(root, work_tree, exercises, all_ex, bad):
         _check_tags(work_tree, ex, bad)
 
 
-def _phase_starter(root, work_tree, exercises, all_ex, bad):
-    for ex in exercises:
-        tree.sync(root, work_tree, tree.blanked_files(root, [ex]))
-        g = _grade(work_tree, ex, all_ex)
-        print(f"  starter   {ex.name}: {g.score}/{g.max_score}  {_summary(g)}", flush=True)
-        if g.build_log:
-            bad.add(f"{ex.name}: the starter does not build:\n{g.build_log}")
-        for r in g.results:
-            if r.passed:
-                bad.add(f"{ex.name}/{r.check.id}: passes on the starter (the check cannot tell a stub "
-                        "from a solution)")
-        for w in ex.wrong:
-            region = ex.region(w.region)
-            text = regions.mutate(tree.read(root, region.file), w.region, w.replace, w.with_)
-            tree.sync(root, work_tree, {region.file: text})
-            g = _grade(work_tree, ex, all_ex)
-            print(f"  wrong     {ex.name}/{w.id}: {g.score}/{g.max_score}  {_summary(g)}", flush=True)
-            if g.build_log:
-                bad.add(f"{ex.name}/{w.id}: the known-wrong solution does not build:\n{g.build_log}")
-                continue
-            out = io.StringIO()
-            report.console(g, out)
-            for r in g.results:
-                if r.check.id in w.fails:
-                    if r.passed:
-                        bad.add(f"{ex.name}/{w.id}: check {r.check.id} passes the known-wrong solution "
-                                f"({w.what})")
-                    elif r.check.hint.strip() not in out.getvalue():
-                        bad.add(f"{ex.name}/{w.id}: check {r.check.id} fails without its hint")
-
-
-def _phase_export(root, work_tree, exercises, all_ex, bad):
-    contents = tree.export_contents(root, all_ex)
-    tree.sync(root, work_tree, contents)
+def _phase_export(root, copy, exercises, all_ex, bad):
+    work_tree = copy.dst_root
+    copy.sync(tree.export_contents(root, all_ex))
     for dirpath, _, files in os.walk(os.path.join(work_tree, "walkthroughs", "exercises")):
         for fn in files:
             path = os.path.join(dirpath, fn)
@@ -142,6 +124,7 @@ def _phase_export(root, work_tree, exercises, all_ex, bad):
     ex_script = os.path.join(work_tree, "walkthroughs", "exercises", "ex")
     for ex in exercises:
         out_json = os.path.join(work_tree, "build", f"results-{ex.name}.json")
+        t = time.monotonic()
         p = subprocess.run([sys.executable, ex_script, "grade", ex.name, "--json", out_json],
                            capture_output=True, text=True)
         if p.returncode != 1:
@@ -153,28 +136,86 @@ def _phase_export(root, work_tree, exercises, all_ex, bad):
         problems = _json_shape_problems(data)
         if problems:
             bad.add(f"export: {ex.name} results.json: {problems}")
-        print(f"  export    {ex.name}: {data.get('score')}/{data.get('max_score')} (ex grade --json, exit 1)",
-              flush=True)
+        print(f"  export    {ex.name}: {data.get('score')}/{data.get('max_score')} (ex grade --json, exit 1)"
+              f"  ({time.monotonic() - t:.1f} s)", flush=True)
         if data.get("score") != 0:
             bad.add(f"export: {ex.name} scores {data.get('score')} on the starter, expected 0")
-    # Solve the exercises in course order, later ones still blanked: each gets full marks.
-    solved = {k: v for k, v in contents.items()}
+
+
+def starter_defects(ex, g):
+    """What is wrong with grade g of exercise ex's starter: it must build and fail every check."""
+    out = []
+    if g.build_log:
+        out.append(f"{ex.name}: the starter does not build:\n{g.build_log}")
+    for r in g.results:
+        if r.passed:
+            out.append(f"{ex.name}/{r.check.id}: passes on the starter (the check cannot tell a stub from a "
+                       "solution)")
+    return out
+
+
+def solved_defects(ex, g):
+    """What is wrong with grade g of exercise ex solved in course order: it must get full marks."""
+    if g.score == g.max_score:
+        return []
+    return [f"{ex.name}: solved in course order (later exercises blanked) it gets {g.score}/{g.max_score}: "
+            "a later exercise's stub breaks its checks:\n" + "\n".join(r.output for r in g.results if not r.passed)]
+
+
+def wrong_defects(ex, w, g):
+    """What is wrong with grade g of the known-wrong solution w: each check it names fails, with its hint."""
+    if g.build_log:
+        return [f"{ex.name}/{w.id}: the known-wrong solution does not build:\n{g.build_log}"]
+    out = io.StringIO()
+    report.console(g, out)
+    bad = []
+    for r in g.results:
+        if r.check.id in w.fails:
+            if r.passed:
+                bad.append(f"{ex.name}/{w.id}: check {r.check.id} passes the known-wrong solution ({w.what})")
+            elif r.check.hint.strip() not in out.getvalue():
+                bad.append(f"{ex.name}/{w.id}: check {r.check.id} fails without its hint")
+    return bad
+
+
+def _phase_course_order(root, copy, exercises, all_ex, bad, grade_fn=None):
+    grade_fn = grade_fn or _grade
+    work_tree = copy.dst_root
+    state = tree.export_contents(root, all_ex)
     for ex in all_ex:
+        checked = ex in exercises
+        if checked:
+            copy.sync(state)
+            g, seconds = _timed(grade_fn, work_tree, ex, all_ex)
+            print(f"  starter   {ex.name}: {_summary(g, seconds)}", flush=True)
+            for d in starter_defects(ex, g):
+                bad.add(d)
         for r in ex.regions:
-            text = solved[r.file].decode()
-            solved[r.file] = regions.replace_body(text, r.name, regions.body(tree.read(root, r.file), r.name)).encode()
-        if ex not in exercises:
+            text = state[r.file].decode()
+            state[r.file] = regions.replace_body(text, r.name, regions.body(tree.read(root, r.file), r.name)).encode()
+        if not checked:
             continue
-        tree.sync(root, work_tree, solved)
-        g = _grade(work_tree, ex, all_ex)
-        print(f"  in order  {ex.name}: {g.score}/{g.max_score}  {_summary(g)}", flush=True)
-        if g.score != g.max_score:
-            bad.add(f"{ex.name}: solved in course order (later exercises blanked) it gets "
-                    f"{g.score}/{g.max_score}: a later exercise's stub breaks its checks:\n"
-                    + "\n".join(r.output for r in g.results if not r.passed))
+        # The known-wrong solutions before the solution itself: the tree then ends in the
+        # solved state, which is the next exercise's starter, already built.
+        for w in ex.wrong:
+            region = ex.region(w.region)
+            wrong = dict(state)
+            wrong[region.file] = regions.mutate(state[region.file].decode(), w.region, w.replace, w.with_).encode()
+            copy.sync(wrong)
+            g, seconds = _timed(grade_fn, work_tree, ex, all_ex)
+            print(f"  wrong     {ex.name}/{w.id}: {_summary(g, seconds)}", flush=True)
+            for d in wrong_defects(ex, w, g):
+                bad.add(d)
+        copy.sync(state)
+        g, seconds = _timed(grade_fn, work_tree, ex, all_ex)
+        print(f"  solved    {ex.name}: {_summary(g, seconds)}", flush=True)
+        for d in solved_defects(ex, g):
+            bad.add(d)
 
 
-def _phase_grade_all(root, work, work_tree, exercises, all_ex, bad):
+def _phase_grade_all(root, copy, exercises, all_ex, bad):
+    work_tree = copy.dst_root
+    work = os.path.dirname(work_tree)
     first_two = all_ex[:2]
     subs = os.path.join(work, "submissions")
     starter = {rel: text.decode() for rel, text in tree.export_contents(root, all_ex).items()
@@ -192,6 +233,7 @@ def _phase_grade_all(root, work, work_tree, exercises, all_ex, bad):
     tree.write_if_changed(os.path.join(subs, "patched.patch"), "".join(diff))
     csv_path = os.path.join(work, "grades.csv")
     batch.grade_all(root, subs, csv_path, work_tree)
+    copy.forget()  # grade-all synced the copy itself
     with open(csv_path, encoding="utf-8") as f:
         rows = {r["submission"]: r for r in csv.DictReader(f)}
     want = {f"dir-{one.name}": {one.name: one.max_score},
@@ -233,16 +275,15 @@ def run(root, work, only):
     bad = Failures()
     t0 = time.monotonic()
     print(f"honesty check of {len(exercises)} exercises in {work_tree}", flush=True)
-    for title, phase in (("A. reference", _phase_reference), ("B. starter and known-wrong", _phase_starter),
-                         ("C. export", _phase_export)):
+    copy = tree.Mirror(root, work_tree)
+    phases = [("A. reference", _phase_reference), ("B. export", _phase_export)]
+    if not only:
+        phases.append(("C. grade-all", _phase_grade_all))
+    phases.append(("D. course order: starter, known-wrong, solved", _phase_course_order))
+    for title, phase in phases:
         t = time.monotonic()
         print(title, flush=True)
-        phase(root, work_tree, exercises, all_ex, bad)
-        print(f"   ({time.monotonic() - t:.0f} s)", flush=True)
-    if not only:
-        t = time.monotonic()
-        print("D. grade-all", flush=True)
-        _phase_grade_all(root, work, work_tree, exercises, all_ex, bad)
+        phase(root, copy, exercises, all_ex, bad)
         print(f"   ({time.monotonic() - t:.0f} s)", flush=True)
     print(f"honesty check: {len(bad.items)} defects, {time.monotonic() - t0:.0f} s")
     return 1 if bad.items else 0

@@ -81,6 +81,60 @@ def sync(src_root, dst_root, contents=None):
     return changed
 
 
+class Mirror:
+    """A copy of src_root at dst_root that one process keeps in step, state after state.
+
+    The first sync() is a full tree.sync(); the source files and what the copy holds are then
+    remembered, so each later sync() compares in memory and touches only the files whose
+    content changes (the honesty check syncs about a hundred states of one tree). Nothing
+    else may write to dst_root meanwhile, except under its build/.
+    """
+
+    def __init__(self, src_root, dst_root):
+        self.src_root = src_root
+        self.dst_root = dst_root
+        self._source = None  # {rel: bytes} of src_root
+        self._held = None    # {rel: bytes} that dst_root holds
+
+    def sync(self, contents=None):
+        """Like sync(src_root, dst_root, contents); returns the number of files written or removed."""
+        if self._held is None:
+            changed = sync(self.src_root, self.dst_root, contents)
+            self._source = {}
+            for rel in list_files(self.src_root):
+                with open(os.path.join(self.src_root, rel), "rb") as f:
+                    self._source[rel] = f.read()
+            self._held = self._wanted(contents)
+            return changed
+        wanted = self._wanted(contents)
+        changed = 0
+        for rel, data in wanted.items():
+            if self._held.get(rel) != data:
+                path = os.path.join(self.dst_root, rel)
+                write_if_changed(path, data)
+                if rel in self._source:
+                    shutil.copymode(os.path.join(self.src_root, rel), path)
+                changed += 1
+        for rel in self._held.keys() - wanted.keys():
+            os.remove(os.path.join(self.dst_root, rel))
+            changed += 1
+        self._held = wanted
+        return changed
+
+    def forget(self):
+        """Something else wrote to dst_root: the next sync() is a full one again."""
+        self._held = None
+
+    def _wanted(self, contents):
+        wanted = dict(self._source)
+        for rel, data in (contents or {}).items():
+            if data is None:
+                wanted.pop(rel, None)
+            else:
+                wanted[rel] = data.encode("utf-8") if isinstance(data, str) else data
+        return wanted
+
+
 def read(root, rel):
     with open(os.path.join(root, rel), encoding="utf-8") as f:
         return f.read()

@@ -1,9 +1,10 @@
 """Skip rules: `step` stays in uvref's own code and walks it in the order it runs.
 
 Skipped: glibc (its sources are compiled with relative paths, so they are matched as
-./... and ../... files), the C++ library's inlines, the syscall seam uvref::sys (a fault
-check, the call, the errno conversion), the intrusive-list helpers, one-line accessors,
-and loop_init_stages' scope guards and observer call. `info skip` lists them;
+./... and ../... files), the C++ library's inlines, the syscall seam uvref::sys (the flag
+test of fault injection and the trace, the call, the errno conversion, the trace's
+printer), the intrusive-list helpers, one-line accessors, and loop_init_stages' scope
+guards and observer call. `info skip` lists them;
 `skip delete N` takes one back. A breakpoint in a skipped function still stops there
 (`break uvref::sys::pipe2`).
 
@@ -16,7 +17,7 @@ import gdb
 
 FUNCTIONS = [
     r"^(std|__gnu_cxx)::",                               # C++ library inlines
-    r"^uvref::sys::",                                    # the seam: fault check, syscall, errno
+    r"^uvref::sys::",                                    # the seam: flag test, syscall, errno, trace
     r"^uvref::detail::(queue_[a-z_]+|entry<.*>)[(]",     # intrusive-list helpers
     r"^uvref::detail::(handle_(is_active|is_closing|start|stop|ref|unref)|req_init|req_unregister"
     r"|stream_fd|stream_of|stream_is_ipc|update_time|hrtime_ns)[(]",  # one-line accessors

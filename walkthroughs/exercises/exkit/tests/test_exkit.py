@@ -1,11 +1,12 @@
 """Fast checks of the exercise framework itself (no build): CTest exercises.framework."""
+import contextlib
 import io
 import os
 import tempfile
 import time
 import unittest
 
-from exkit import grade, pointers, regions, report, spec, tree
+from exkit import grade, pointers, regions, report, selfcheck, spec, tree
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
 
@@ -107,6 +108,23 @@ class Export(unittest.TestCase):
             self.assertEqual(tree.sync(src, dst, {"b.txt": None}), 1)  # removed
             self.assertFalse(os.path.exists(os.path.join(dst, "b.txt")))
 
+    def test_a_mirror_writes_only_what_changed_since_its_last_state(self):
+        with tempfile.TemporaryDirectory() as src, tempfile.TemporaryDirectory() as dst:
+            for name in ("a.txt", "b.txt"):
+                with open(os.path.join(src, name), "w") as f:
+                    f.write(name)
+            m = tree.Mirror(src, dst)
+            self.assertEqual(m.sync({"b.txt": "one"}), 2)
+            before = os.stat(os.path.join(dst, "a.txt")).st_mtime_ns
+            time.sleep(0.01)
+            self.assertEqual(m.sync({"b.txt": "one"}), 0)
+            self.assertEqual(m.sync({"b.txt": b"two", "c.txt": "new"}), 2)
+            self.assertEqual(tree.read(dst, "b.txt"), "two")
+            self.assertEqual(m.sync(), 2)  # b back to the source's, c removed
+            self.assertEqual(tree.read(dst, "b.txt"), "b.txt")
+            self.assertFalse(os.path.exists(os.path.join(dst, "c.txt")))
+            self.assertEqual(os.stat(os.path.join(dst, "a.txt")).st_mtime_ns, before)
+
 
 class Reports(unittest.TestCase):
     def _grade(self):
@@ -138,6 +156,84 @@ class Reports(unittest.TestCase):
 
     def test_catch_spec_escapes_commas(self):
         self.assertEqual(grade.catch_spec(["a, b", "c"]), "a\\, b,c")
+
+    def test_trace_of_a_check_is_read_from_its_own_file(self):
+        # A stand-in for a check's program: it writes three "trace lines" where UVREF_TRACE says.
+        script = 'p=${UVREF_TRACE#1,}; for l in one two "fmt ${UVREF_TRACE_FORMAT-text}"; do echo "$l" >> "$p"; done'
+        os.environ["UVREF_TRACE_FORMAT"] = "json"  # the caller's setting must not reach the rerun
+        try:
+            lines, total = grade.traced_run(["/bin/sh", "-c", script], 10, ROOT, limit=2)
+        finally:
+            del os.environ["UVREF_TRACE_FORMAT"]
+        self.assertEqual((lines, total), (["two", "fmt text"], 3))
+
+
+class Honesty(unittest.TestCase):
+    """The honesty check's judgement, with made-up grades (no build): it must be able to fail."""
+
+    @staticmethod
+    def _grade(ex, passed, build_log=""):
+        return grade.Grade(exercise=ex, build_log=build_log, results=[
+            grade.CheckResult(check=c, passed=passed(c), output="" if passed(c) else "boom",
+                              hint="" if passed(c) else grade.hint_text(ROOT, c)) for c in ex.checks])
+
+    def test_a_starter_that_passes_a_check_or_does_not_build_is_a_defect(self):
+        ex = spec.load_all(ROOT)[0]
+        self.assertEqual(selfcheck.starter_defects(ex, self._grade(ex, lambda c: False)), [])
+        first = ex.checks[0]
+        self.assertIn(f"{ex.name}/{first.id}: passes on the starter",
+                      selfcheck.starter_defects(ex, self._grade(ex, lambda c: c is first))[0])
+        self.assertTrue(selfcheck.starter_defects(ex, self._grade(ex, lambda c: False, build_log="error: x")))
+
+    def test_a_known_wrong_solution_must_fail_its_checks_with_their_hints(self):
+        ex = next(e for e in spec.load_all(ROOT) if e.wrong)
+        w = ex.wrong[0]
+        self.assertEqual(selfcheck.wrong_defects(ex, w, self._grade(ex, lambda c: c.id not in w.fails)), [])
+        self.assertTrue(selfcheck.wrong_defects(ex, w, self._grade(ex, lambda c: True)))
+        g = self._grade(ex, lambda c: c.id not in w.fails)
+        for r in g.results:
+            r.hint = ""
+        self.assertTrue(selfcheck.wrong_defects(ex, w, g))
+
+    def test_the_course_order_walk_grades_each_state_and_catches_a_starter_that_scores(self):
+        all_ex = spec.load_all(ROOT)
+        checked = all_ex[:3]
+
+        def state_of(work, ex):
+            """'stub', 'solved' or 'other' for ex's regions in the copy."""
+            bodies = [regions.body(tree.read(work, r.file), r.name) for r in ex.regions]
+            if all(b.strip() == r.stub.strip() for b, r in zip(bodies, ex.regions)):
+                return "stub"
+            if all(b == regions.body(tree.read(ROOT, r.file), r.name) for b, r in zip(bodies, ex.regions)):
+                return "solved"
+            return "other"
+
+        seen = []
+
+        def fake(leaky):
+            def grade_fn(work, ex, _all):
+                i = all_ex.index(ex)
+                earlier = all(state_of(work, e) == "solved" for e in all_ex[:i])
+                later = all(state_of(work, e) == "stub" for e in all_ex[i + 1:])
+                mine = state_of(work, ex)
+                seen.append((ex.name, mine, earlier and later))
+                return self._grade(ex, lambda c: mine == "solved" or (leaky and mine == "stub" and c is ex.checks[0]))
+            return grade_fn
+
+        with tempfile.TemporaryDirectory() as work, contextlib.redirect_stdout(io.StringIO()):
+            bad = selfcheck.Failures()
+            selfcheck._phase_course_order(ROOT, tree.Mirror(ROOT, work), checked, all_ex, bad, fake(False))
+            self.assertEqual(bad.items, [])
+            wrongs = sum(len(e.wrong) for e in checked)
+            self.assertEqual(len(seen), 2 * len(checked) + wrongs)
+            self.assertTrue(all(in_order for _, _, in_order in seen), seen)
+            mine = [m for n, m, _ in seen if n == checked[0].name]
+            self.assertEqual((mine[0], mine[-1]), ("stub", "solved"))
+            self.assertEqual(sum(1 for _, m, _ in seen if m == "other"), wrongs)
+            bad = selfcheck.Failures()
+            selfcheck._phase_course_order(ROOT, tree.Mirror(ROOT, work), checked, all_ex, bad, fake(True))
+            self.assertEqual(len(bad.items), len(checked))
+            self.assertIn("passes on the starter", bad.items[0])
 
 
 if __name__ == "__main__":

@@ -1,0 +1,386 @@
+/**
+ * @file trace.cpp
+ * @brief The trace's switch and its printer: reads UVREF_TRACE at load time, writes one line per call.
+ *
+ * See trace.h for what a line holds and how the variables read. The output
+ * descriptor is moved to 100 or above (F_DUPFD_CLOEXEC), so that the
+ * descriptors a traced program gets are the ones it gets untraced (the tour
+ * still shows fd 3 as the epoll instance).
+ *
+ * Page: \docpage{watching}
+ */
+#include "sys/trace.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+namespace uvref::sys::trace {
+
+namespace {
+
+// The printer's state: read by any thread (and signal handler) that prints.
+std::atomic<int> out_fd{-1};
+std::atomic<bool> out_json{false};
+std::atomic<std::uint32_t> out_parts{0};
+bool out_owned = false;  // start() opened out_fd: stop() closes it
+// The trace file, when there is one: its name, and which file out_fd must still be.
+char out_path[4096];
+std::atomic<std::uint64_t> out_dev{0}, out_ino{0};
+
+constexpr const char* kParts[] = {"loop-init", "core",    "streams",    "pipes", "fdpass",
+                                  "processes", "signals", "tcp",        "async", "threadpool",
+                                  "timers",    "fs",      "misc",       "threads", "other"};
+// dispatch/ (the per-handle-type switches of uv_close, uv_listen, uv_accept) counts as core.
+constexpr int kPartCount = sizeof kParts / sizeof kParts[0];
+constexpr std::uint32_t kAllParts = (1u << kPartCount) - 1;
+
+/** src/ directory -> part. */
+constexpr struct {
+  const char* dir;
+  const char* part;
+} kDirs[] = {{"loop_init", "loop-init"}, {"core", "core"},       {"stream", "streams"},
+             {"pipe", "pipes"},          {"fdpass", "fdpass"},   {"process", "processes"},
+             {"signal", "signals"},      {"tcp", "tcp"},         {"async", "async"},
+             {"threadpool", "threadpool"}, {"timer", "timers"},  {"fs", "fs"},
+             {"misc", "misc"},           {"thread", "threads"},  {"dispatch", "core"}};
+
+bool same(const char* a, int alen, const char* b) noexcept {
+  return std::strlen(b) == static_cast<std::size_t>(alen) && std::memcmp(a, b, alen) == 0;
+}
+
+/** "platform_loop_init" from "int uvref::detail::platform_loop_init(uv_loop_t*)". */
+void function_name(const char* pretty, char* out, std::size_t size) noexcept {
+  const char* paren = std::strchr(pretty, '(');
+  const char* end = paren != nullptr ? paren : pretty + std::strlen(pretty);
+  const char* start = end;
+  while (start > pretty && start[-1] != ':' && start[-1] != ' ') --start;
+  std::size_t n = static_cast<std::size_t>(end - start);
+  if (n >= size) n = size - 1;
+  std::memcpy(out, start, n);
+  out[n] = '\0';
+}
+
+void write_all(int fd, const char* data, std::size_t size) noexcept {
+  // One write per line: lines from several threads or processes do not interleave.
+  ssize_t r;
+  do {
+    r = ::write(fd, data, size);
+  } while (r < 0 && errno == EINTR);
+}
+
+/** Reads the variables when the library is loaded: any uvref program can be traced. */
+[[gnu::constructor]] void start_from_environment() noexcept {
+  const char* spec = std::getenv("UVREF_TRACE");
+  if (spec == nullptr || spec[0] == '\0') return;
+  Config c = parse(spec, std::getenv("UVREF_TRACE_FORMAT"));
+  if (c.bad != nullptr) {
+    Line line;
+    line.put("uvref: UVREF_TRACE: '");
+    line.put(c.bad, static_cast<std::size_t>(c.bad_len));
+    line.put("' is not a part, 1, all or a path (with a '/'); parts:");
+    for (const char* p : kParts) {
+      line.put(' ');
+      line.put(p);
+    }
+    line.finish();
+    write_all(STDERR_FILENO, line.data(), line.size());
+  }
+  if (!c.on) return;
+  int r = start(c);
+  if (r < 0) {
+    Line line;
+    line.put("uvref: UVREF_TRACE: cannot open the trace file: ");
+    line.put(strerrorname_np(-r));
+    line.finish();
+    write_all(STDERR_FILENO, line.data(), line.size());
+  }
+}
+
+}  // namespace
+
+const char* part_name(int i) noexcept { return i >= 0 && i < kPartCount ? kParts[i] : nullptr; }
+
+std::uint32_t part_bit(const char* name, int len) noexcept {
+  for (int i = 0; i < kPartCount; ++i) {
+    if (same(name, len, kParts[i])) return 1u << i;
+  }
+  return 0;
+}
+
+const char* part_of(const char* unit) noexcept {
+  const char* slash = std::strchr(unit, '/');
+  if (slash != nullptr) {
+    int len = static_cast<int>(slash - unit);
+    for (const auto& d : kDirs) {
+      if (same(unit, len, d.dir)) return d.part;
+    }
+  }
+  return "other";
+}
+
+const char* unit_of(const char* file) noexcept {
+  const char* end = file + std::strlen(file);
+  const char* p = end;
+  int slashes = 0;
+  while (p > file) {
+    if (p[-1] == '/' && ++slashes == 2) break;
+    --p;
+  }
+  return p;
+}
+
+Config parse(const char* spec, const char* format) noexcept {
+  Config c;
+  c.json = format != nullptr && std::strcmp(format, "json") == 0;
+  if (spec == nullptr || spec[0] == '\0' || std::strcmp(spec, "0") == 0) return c;
+  bool every = false;
+  for (const char* item = spec; *item != '\0';) {
+    const char* comma = std::strchr(item, ',');
+    int len = static_cast<int>(comma != nullptr ? comma - item : std::strlen(item));
+    if (len == 0) {
+      // an empty item (",,"): nothing to do
+    } else if (same(item, len, "1") || same(item, len, "all")) {
+      every = true;
+    } else if (std::memchr(item, '/', static_cast<std::size_t>(len)) != nullptr) {
+      c.path = item;
+      c.path_len = len;
+    } else if (std::uint32_t bit = part_bit(item, len); bit != 0) {
+      c.parts |= bit;
+    } else if (c.bad == nullptr) {
+      c.bad = item;
+      c.bad_len = len;
+    }
+    item += len;
+    if (*item == ',') ++item;
+  }
+  if (every || c.parts == 0) c.parts = kAllParts;
+  c.on = every || c.path != nullptr || c.parts != kAllParts;
+  return c;
+}
+
+namespace {
+
+/**
+ * Opens the trace file at 100 or above; 0 or -errno. Straight to libc, as every call of the
+ * trace: it is not part of the program. Appended, never truncated: a program's spawned
+ * copies of itself write to the same file. open, fcntl, fstat and close are
+ * async-signal-safe, so a handler may reopen it too.
+ */
+int open_trace_file(int* fd) noexcept {
+  int opened = ::open(out_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (opened < 0) return -errno;
+  *fd = ::fcntl(opened, F_DUPFD_CLOEXEC, 100);
+  int saved = errno;
+  ::close(opened);
+  if (*fd < 0) return -saved;
+  struct stat st;
+  if (::fstat(*fd, &st) == 0) {
+    out_dev.store(st.st_dev, std::memory_order_relaxed);
+    out_ino.store(st.st_ino, std::memory_order_relaxed);
+  }
+  return 0;
+}
+
+/**
+ * The descriptor to print on. A program may close descriptors it did not open (the
+ * walkthroughs' programs close everything above 2 so that their own start at 3), and may
+ * then get the same number for a file of its own: so the trace file's descriptor is
+ * checked before each line and opened again if it is gone or is another file.
+ */
+int output() noexcept {
+  int fd = out_fd.load(std::memory_order_relaxed);
+  if (fd < 0 || out_path[0] == '\0') return fd;
+  struct stat st;
+  if (::fstat(fd, &st) == 0 && st.st_dev == out_dev.load(std::memory_order_relaxed) &&
+      st.st_ino == out_ino.load(std::memory_order_relaxed)) {
+    return fd;
+  }
+  int fresh;
+  if (open_trace_file(&fresh) < 0) return -1;
+  if (!out_fd.compare_exchange_strong(fd, fresh, std::memory_order_acq_rel)) {
+    ::close(fresh);  // another thread reopened it first: use that one
+    return fd;
+  }
+  return fresh;
+}
+
+}  // namespace
+
+int start(const Config& config) noexcept {
+  stop();
+  if (!config.on) return 0;
+  int fd = STDERR_FILENO;
+  if (config.path != nullptr) {
+    if (config.path_len >= static_cast<int>(sizeof out_path)) return -ENAMETOOLONG;
+    std::memcpy(out_path, config.path, static_cast<std::size_t>(config.path_len));
+    out_path[config.path_len] = '\0';
+    int r = open_trace_file(&fd);
+    if (r < 0) {
+      out_path[0] = '\0';
+      return r;
+    }
+    out_owned = true;
+  }
+  start_fd(fd, config.json, config.parts);
+  return 0;
+}
+
+void start_fd(int fd, bool json, std::uint32_t parts) noexcept {
+  out_json.store(json, std::memory_order_relaxed);
+  out_parts.store(parts, std::memory_order_relaxed);
+  out_fd.store(fd, std::memory_order_relaxed);
+  seam::armed.fetch_or(seam::kTraceArmed, std::memory_order_release);
+}
+
+void stop() noexcept {
+  seam::armed.fetch_and(~seam::kTraceArmed, std::memory_order_release);
+  int fd = out_fd.exchange(-1, std::memory_order_acq_rel);
+  if (out_owned && fd >= 0) ::close(fd);
+  out_owned = false;
+  out_path[0] = '\0';
+}
+
+bool wants(const Site& at) noexcept {
+  if (out_fd.load(std::memory_order_relaxed) < 0) return false;
+  const char* part = part_of(unit_of(at.file_name()));
+  std::uint32_t bit = part_bit(part, static_cast<int>(std::strlen(part)));
+  return (out_parts.load(std::memory_order_relaxed) & bit) != 0;
+}
+
+void emit(const seam::Watch& w, long result) noexcept {
+  int saved_errno = errno;  // the caller may still look at it
+  int fd = output();
+  if (fd < 0) {
+    errno = saved_errno;
+    return;
+  }
+
+  const char* unit = unit_of(w.at->file_name());
+  char function[96];
+  function_name(w.at->function_name(), function, sizeof function);
+  bool before = result == kNotYet;
+  const char* owner = result >= 0 || before ? owner_of(unit, function, w.call) : nullptr;
+  const char* page = page_of(unit);
+  const char* error = nullptr;
+  if (result < 0 && !before) {
+    error = strerrorname_np(static_cast<int>(-result));
+    if (error == nullptr) error = "E?";
+  }
+  bool injected = w.fault.error != 0;
+  long pid = ::syscall(SYS_getpid);  // not getpid(): glibc caches it, and a child of fork() prints too
+  long tid = ::syscall(SYS_gettid);
+
+  Text text, after;
+  decode(w.call, w.args, before ? -EINPROGRESS : result, text, after);
+  if (before) after.put("(before the call: on success it does not return)");
+  text.close();
+  after.close();
+
+  Line line;
+  if (out_json.load(std::memory_order_relaxed)) {
+    line.put("{\"pid\":");
+    line.num(pid);
+    line.put(",\"tid\":");
+    line.num(tid);
+    line.put(",\"part\":\"");
+    line.put(part_of(unit));
+    line.put("\",\"unit\":");
+    line.quoted(unit, 128);
+    line.put(",\"line\":");
+    line.unum(w.at->line());
+    line.put(",\"function\":");
+    line.quoted(function, 96);
+    line.put(",\"call\":\"");
+    line.put(call_name(w.call));
+    line.put("\",\"text\":\"");
+    line.escaped(text);
+    line.put("\",\"result\":");
+    if (before) {
+      line.put("null");
+    } else {
+      line.num(result < 0 ? -1 : result);
+    }
+    line.put(",\"detail\":");
+    if (after.size() != 0) {
+      line.put('"');
+      line.escaped(after);
+      line.put('"');
+    } else {
+      line.put("null");
+    }
+    line.put(",\"error\":");
+    if (error != nullptr) {
+      line.quoted(error);
+    } else {
+      line.put("null");
+    }
+    line.put(",\"injected\":");
+    line.put(injected ? "true" : "false");
+    line.put(",\"owner\":");
+    if (owner != nullptr) {
+      line.quoted(owner, 256);
+    } else {
+      line.put("null");
+    }
+    line.put(",\"docs\":");
+    if (page != nullptr) {
+      line.quoted(page, 128);
+    } else {
+      line.put("null");
+    }
+    line.put('}');
+  } else {
+    line.put("uvref[");
+    line.num(pid);
+    if (tid != pid) {
+      line.put('/');
+      line.num(tid);
+    }
+    line.put("] ");
+    std::size_t start = line.size();
+    line.put(part_of(unit));
+    line.pad_to(start + 10);
+    start = line.size();
+    line.put(unit);
+    line.put(':');
+    line.unum(w.at->line());
+    line.put(' ');
+    line.put(function);
+    line.pad_to(start + 56);
+    line.put(text.data(), text.size());
+    line.put(" = ");
+    if (before) {
+      line.put('?');
+    } else if (result >= 0) {
+      line.num(result);
+    } else {
+      line.put("-1 ");
+      line.put(error);
+      if (injected) line.put(" (injected)");
+    }
+    if (after.size() != 0) {
+      line.put(' ');
+      line.put(after.data(), after.size());
+    }
+    if (owner != nullptr) {
+      line.put("  -> ");
+      line.put(owner);
+    }
+    if (page != nullptr) {
+      line.put("  docs: ");
+      line.put(page);
+    }
+  }
+  line.finish();
+  write_all(fd, line.data(), line.size());
+  errno = saved_errno;
+}
+
+}  // namespace uvref::sys::trace
