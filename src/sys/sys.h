@@ -157,66 +157,72 @@ inline ssize_t writev(int fd, const struct iovec* iov, int iovcnt,
 // --- files and terminals (uv_fs_*, uv_tty_t) ----------------------------------------
 
 /** pread(2): reads at @p off without moving the file position; a length fault clamps @p len. */
-inline ssize_t pread(int fd, void* buf, std::size_t len, off_t off) noexcept {
-  UVREF_SYS_FAULT(pread);
-  return detail::result(::pread(fd, buf, std::min(len, fault_.max_len), off));
+inline ssize_t pread(int fd, void* buf, std::size_t len, off_t off, Site at = Site::current()) noexcept {
+  auto clamped = [](int f, void* b, std::size_t n, off_t o, std::size_t max) {
+    return ::pread(f, b, std::min(n, max), o);
+  };
+  return seam::call<Call::pread>(at, clamped, fd, buf, len, off);
 }
 /** pwrite(2): writes at @p off without moving the file position; a length fault clamps @p len. */
-inline ssize_t pwrite(int fd, const void* buf, std::size_t len, off_t off) noexcept {
-  UVREF_SYS_FAULT(pwrite);
-  return detail::result(::pwrite(fd, buf, std::min(len, fault_.max_len), off));
+inline ssize_t pwrite(int fd, const void* buf, std::size_t len, off_t off,
+                      Site at = Site::current()) noexcept {
+  auto clamped = [](int f, const void* b, std::size_t n, off_t o, std::size_t max) {
+    return ::pwrite(f, b, std::min(n, max), o);
+  };
+  return seam::call<Call::pwrite>(at, clamped, fd, buf, len, off);
 }
-/** preadv(2); a length fault reads at most max_len bytes into the first buffer. */
-inline ssize_t preadv(int fd, const struct iovec* iov, int iovcnt, off_t off) noexcept {
-  UVREF_SYS_FAULT(preadv);
-  if (fault_.max_len != std::size_t(-1)) {
-    return detail::result(::pread(fd, iov[0].iov_base, std::min(iov[0].iov_len, fault_.max_len), off));
-  }
-  return detail::result(::preadv(fd, iov, iovcnt, off));
+/** preadv(2); a length fault reads at most max bytes into the first buffer. */
+inline ssize_t preadv(int fd, const struct iovec* iov, int iovcnt, off_t off,
+                      Site at = Site::current()) noexcept {
+  auto clamped = [](int f, const struct iovec* v, int n, off_t o, std::size_t max) {
+    if (max != std::size_t(-1)) return ::pread(f, v[0].iov_base, std::min(v[0].iov_len, max), o);
+    return ::preadv(f, v, n, o);
+  };
+  return seam::call<Call::preadv>(at, clamped, fd, iov, iovcnt, off);
 }
-/** pwritev(2); a length fault writes at most max_len bytes of the first buffer. */
-inline ssize_t pwritev(int fd, const struct iovec* iov, int iovcnt, off_t off) noexcept {
-  UVREF_SYS_FAULT(pwritev);
-  if (fault_.max_len != std::size_t(-1)) {
-    return detail::result(::pwrite(fd, iov[0].iov_base, std::min(iov[0].iov_len, fault_.max_len), off));
-  }
-  return detail::result(::pwritev(fd, iov, iovcnt, off));
+/** pwritev(2); a length fault writes at most max bytes of the first buffer. */
+inline ssize_t pwritev(int fd, const struct iovec* iov, int iovcnt, off_t off,
+                       Site at = Site::current()) noexcept {
+  auto clamped = [](int f, const struct iovec* v, int n, off_t o, std::size_t max) {
+    if (max != std::size_t(-1)) return ::pwrite(f, v[0].iov_base, std::min(v[0].iov_len, max), o);
+    return ::pwritev(f, v, n, o);
+  };
+  return seam::call<Call::pwritev>(at, clamped, fd, iov, iovcnt, off);
 }
 /** statx(2): an inode's attributes, by path, by descriptor (AT_EMPTY_PATH) or of a link itself. */
-inline int statx(int dirfd, const char* path, int flags, unsigned int mask, struct statx* out) noexcept {
-  UVREF_SYS_FAULT(statx);
-  return detail::result(::statx(dirfd, path, flags, mask, out));
+inline int statx(int dirfd, const char* path, int flags, unsigned int mask, struct statx* out,
+                 Site at = Site::current()) noexcept {
+  return seam::call<Call::statx>(at, ::statx, dirfd, path, flags, mask, out);
 }
 /** lstat(2): a path's inode, not following a final symbolic link (uv_fs_lstat's fallback). */
-inline int lstat(const char* path, struct stat* st) noexcept {
-  UVREF_SYS_FAULT(lstat);
-  return detail::result(::lstat(path, st));
+inline int lstat(const char* path, struct stat* st, Site at = Site::current()) noexcept {
+  return seam::call<Call::lstat>(at, ::lstat, path, st);
 }
 /** dup3(2): like dup2, with O_CLOEXEC on the new descriptor; EINVAL when both are the same. */
-inline int dup3(int oldfd, int newfd, int flags) noexcept {
-  UVREF_SYS_FAULT(dup3);
-  return detail::result(::dup3(oldfd, newfd, flags));
+inline int dup3(int oldfd, int newfd, int flags, Site at = Site::current()) noexcept {
+  return seam::call<Call::dup3>(at, ::dup3, oldfd, newfd, flags);
 }
 /** tcgetattr(3): a terminal's modes (ioctl TCGETS underneath). */
-inline int tcgetattr(int fd, struct termios* t) noexcept {
-  UVREF_SYS_FAULT(tcgetattr);
-  return detail::result(::tcgetattr(fd, t));
+inline int tcgetattr(int fd, struct termios* t, Site at = Site::current()) noexcept {
+  return seam::call<Call::tcgetattr>(at, ::tcgetattr, fd, t);
 }
 /** tcsetattr(3): sets a terminal's modes (ioctl TCSETS, TCSETSW or TCSETSF underneath). */
-inline int tcsetattr(int fd, int when, const struct termios* t) noexcept {
-  UVREF_SYS_FAULT(tcsetattr);
-  return detail::result(::tcsetattr(fd, when, t));
+inline int tcsetattr(int fd, int when, const struct termios* t, Site at = Site::current()) noexcept {
+  return seam::call<Call::tcsetattr>(at, ::tcsetattr, fd, when, t);
 }
 /** ioctl(TIOCGWINSZ): a terminal's size in rows and columns. */
-inline int get_winsize(int fd, struct winsize* ws) noexcept {
-  UVREF_SYS_FAULT(ioctl);
-  return detail::result(::ioctl(fd, TIOCGWINSZ, ws));
+inline int get_winsize(int fd, struct winsize* ws, Site at = Site::current()) noexcept {
+  auto winsize = [](int f, unsigned long req, struct winsize* w) { return ::ioctl(f, req, w); };
+  return seam::call<Call::ioctl>(at, winsize, fd, static_cast<unsigned long>(TIOCGWINSZ), ws);
 }
 /** ttyname_r(3): the path of the terminal open on @p fd (readlink of /proc/self/fd/N underneath). */
-inline int ttyname(int fd, char* buf, std::size_t len) noexcept {
-  UVREF_SYS_FAULT(ttyname);
-  int r = ::ttyname_r(fd, buf, len);  // returns the error number, not -1
-  return r == 0 ? 0 : -r;
+inline int ttyname(int fd, char* buf, std::size_t len, Site at = Site::current()) noexcept {
+  auto named = [](int f, char* b, std::size_t n) {
+    int e = ::ttyname_r(f, b, n);  // returns the error number, not -1
+    if (e != 0) errno = e;
+    return e == 0 ? 0 : -1;
+  };
+  return seam::call<Call::ttyname>(at, named, fd, buf, len);
 }
 
 // --- sockets -------------------------------------------------------------------

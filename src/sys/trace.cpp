@@ -49,7 +49,8 @@ constexpr struct {
              {"pipe", "pipes"},          {"fdpass", "fdpass"},   {"process", "processes"},
              {"signal", "signals"},      {"tcp", "tcp"},         {"async", "async"},
              {"threadpool", "threadpool"}, {"timer", "timers"},  {"fs", "fs"},
-             {"misc", "misc"},           {"thread", "threads"},  {"dispatch", "core"}};
+             {"misc", "misc"},           {"thread", "threads"},  {"dispatch", "core"},
+             {"tty", "tty"},             {"poll", "poll"}};
 
 bool same(const char* a, int alen, const char* b) noexcept {
   return std::strlen(b) == static_cast<std::size_t>(alen) && std::memcmp(a, b, alen) == 0;

@@ -79,7 +79,11 @@ constexpr Flag kWaitOptions[] = {UVREF_FLAG(WNOHANG), UVREF_FLAG(WUNTRACED), UVR
 constexpr Flag kSigHow[] = {UVREF_FLAG(SIG_BLOCK), UVREF_FLAG(SIG_UNBLOCK), UVREF_FLAG(SIG_SETMASK)};
 constexpr Flag kSaFlags[] = {UVREF_FLAG(SA_NOCLDSTOP), UVREF_FLAG(SA_SIGINFO), UVREF_FLAG(SA_ONSTACK),
                              UVREF_FLAG(SA_RESTART),   UVREF_FLAG(SA_NODEFER), UVREF_FLAG(SA_RESETHAND)};
-constexpr Flag kIoctls[] = {UVREF_FLAG(TIOCGETD), UVREF_FLAG(FIONBIO), UVREF_FLAG(FIONREAD)};
+constexpr Flag kIoctls[] = {UVREF_FLAG(TIOCGETD), UVREF_FLAG(FIONBIO), UVREF_FLAG(FIONREAD),
+                            UVREF_FLAG(TIOCGWINSZ)};
+constexpr Flag kAtFlags[] = {UVREF_FLAG(AT_EMPTY_PATH), UVREF_FLAG(AT_SYMLINK_NOFOLLOW),
+                             UVREF_FLAG(AT_NO_AUTOMOUNT)};
+constexpr Flag kTcsetWhen[] = {UVREF_FLAG(TCSANOW), UVREF_FLAG(TCSADRAIN), UVREF_FLAG(TCSAFLUSH)};
 
 #undef UVREF_FLAG
 
@@ -349,7 +353,14 @@ bool decode_args(Call c, const std::uintptr_t* a, long r, Text& t, Text& after) 
       fd(t, a[0]);
       sep(t);
       t.choice(static_cast<long>(a[1]), kIoctls, sizeof kIoctls / sizeof kIoctls[0]);
-      if (r >= 0 && a[2] != 0) {
+      if (r >= 0 && a[2] != 0 && a[1] == TIOCGWINSZ) {
+        const auto* ws = as_ptr<const struct winsize>(a[2]);
+        t.put(", {");
+        t.unum(ws->ws_row);
+        t.put(" rows, ");
+        t.unum(ws->ws_col);
+        t.put(" cols}");
+      } else if (r >= 0 && a[2] != 0) {
         t.put(", [");
         t.num(*as_ptr<const int>(a[2]));
         t.put(']');
@@ -408,6 +419,58 @@ bool decode_args(Call c, const std::uintptr_t* a, long r, Text& t, Text& after) 
       fd(t, a[0]);
       sep(t);
       bytes(t, a[2]);
+      return true;
+    case Call::pread:
+    case Call::pwrite:
+      fd(t, a[0]);
+      sep(t);
+      bytes(t, a[2]);
+      t.put(" at ");
+      t.num(static_cast<long>(a[3]));
+      return true;
+    case Call::preadv:
+    case Call::pwritev:
+      fd(t, a[0]);
+      sep(t);
+      iov_text(t, as_ptr<const struct iovec>(a[1]), as_int(a[2]));
+      t.put(" at ");
+      t.num(static_cast<long>(a[3]));
+      return true;
+    case Call::statx:
+      if (as_int(a[0]) == AT_FDCWD) {
+        t.put("AT_FDCWD");
+      } else {
+        fd(t, a[0]);
+      }
+      sep(t);
+      t.quoted(as_ptr<const char>(a[1]), 108);
+      sep(t);
+      flags(t, a[2], kAtFlags);
+      return true;
+    case Call::lstat:
+      t.quoted(as_ptr<const char>(a[0]), 108);
+      return true;
+    case Call::dup3:
+      fd(t, a[0]);
+      sep(t);
+      fd(t, a[1]);
+      sep(t);
+      open_flags(t, a[2]);
+      return true;
+    case Call::tcgetattr:
+      fd(t, a[0]);
+      return true;
+    case Call::tcsetattr:
+      fd(t, a[0]);
+      sep(t);
+      choice(t, a[1], kTcsetWhen);
+      return true;
+    case Call::ttyname:
+      fd(t, a[0]);
+      if (r >= 0) {
+        sep(t);
+        t.quoted(as_ptr<const char>(a[1]), 108);
+      }
       return true;
     case Call::readv:
     case Call::writev:

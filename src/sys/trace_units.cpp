@@ -58,6 +58,11 @@ const UnitOwner kUnitOwners[] = {
     {"stream/stream_close.cpp", Call::close, nullptr, "the stream's io_watcher.fd (or accepted_fd) closed"},
     {"stream/stream_shutdown.cpp", Call::shutdown, nullptr, "the peer reads end-of-file after the last byte"},
     {"stream/emfile.cpp", Call::open, nullptr, "loop->emfile_fd, the reserve for the EMFILE trick"},
+    // Files and terminals.
+    {"fs/fs_open_close.cpp", Call::open, nullptr, "req->result: the file's descriptor, the caller's to close"},
+    {"fs/fs_open_close.cpp", Call::close, nullptr, "the descriptor of uv_fs_close closed"},
+    {"tty/tty_init.cpp", Call::open, nullptr, "the terminal reopened: the uv_tty_t's own descriptor"},
+    {"tty/tty_init.cpp", Call::dup3, nullptr, "the reopened terminal moved onto the caller's descriptor"},
     {"stream/emfile.cpp", Call::close, nullptr, "the reserve freed, or a connection shed"},
     // Pipes.
     {"pipe/pipe_bind.cpp", Call::socket, nullptr, "the pipe handle's io_watcher.fd"},
