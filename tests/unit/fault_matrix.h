@@ -80,7 +80,8 @@ inline const std::map<std::string, int>& errnos() {
                                                    {"ESRCH", ESRCH},
                                                    {"E2BIG", E2BIG},
                                                    {"ENOEXEC", ENOEXEC},
-                                                   {"EIO", EIO}};
+                                                   {"EIO", EIO},
+                                                   {"ENOSYS", ENOSYS}};
   return names;
 }
 
