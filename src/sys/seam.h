@@ -30,8 +30,34 @@
 
 namespace uvref::sys {
 
+#if defined(__cpp_lib_source_location)
 /** Where a wrapper was called: the trace prints its file and function. */
 using Site = std::source_location;
+#else
+/**
+ * Where a wrapper was called, for compilers whose library has no
+ * std::source_location (clang 14 with libstdc++ 12, used by the fuzz build):
+ * the same three facts from the builtins std::source_location is made of.
+ */
+struct Site {
+  static constexpr Site current(const char* file = __builtin_FILE(), const char* function = __builtin_FUNCTION(),
+                                unsigned line = __builtin_LINE()) noexcept {
+    Site s;
+    s.file_ = file;
+    s.function_ = function;
+    s.line_ = line;
+    return s;
+  }
+  constexpr const char* file_name() const noexcept { return file_; }
+  constexpr const char* function_name() const noexcept { return function_; }
+  constexpr unsigned line() const noexcept { return line_; }
+
+ private:
+  const char* file_ = "";
+  const char* function_ = "";
+  unsigned line_ = 0;
+};
+#endif
 
 namespace seam {
 
