@@ -2,7 +2,6 @@
 // offset (pread, pwrite, preadv, pwritev), uv_fs_stat/uv_fs_lstat (statx and
 // its fallback) and uv_tty_t (ttyname, dup3, tcgetattr, tcsetattr). Every
 // request here is synchronous (cb == NULL): the result is the return value.
-#include <pty.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,6 +12,8 @@
 #include "fault_matrix.h"
 #include "test_stream_helpers.h"
 #include "support/test_support.h"
+#include "test_fs_support.h"
+#include "test_pty.h"
 
 using namespace uvref::test;
 using namespace uvref::test::matrix;
@@ -22,24 +23,16 @@ namespace {
 constexpr char kText[] = "hello, world";  // 12 bytes
 constexpr long kTextLen = sizeof kText - 1;
 
-/** A scratch file holding kText, removed at the end. */
+/** A scratch file holding kText (removed at the end), open read-write. */
 struct ScratchFile {
-  std::string path = "/tmp/uvref-fault-XXXXXX";
+  ScratchPath path;
   int fd = -1;
   ScratchFile() {
-    fd = ::mkstemp(path.data());
+    path.write(kText);
+    fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
     REQUIRE(fd >= 0);
-    REQUIRE(::write(fd, kText, kTextLen) == kTextLen);
   }
-  ~ScratchFile() {
-    ::close(fd);
-    ::unlink(path.c_str());
-  }
-  long size() const {
-    struct stat st;
-    REQUIRE(::fstat(fd, &st) == 0);
-    return st.st_size;
-  }
+  ~ScratchFile() { ::close(fd); }
 };
 
 std::string returns(const char* what, long r) {
@@ -103,28 +96,10 @@ std::string drive_stat(const fault::Rule& rule) {
   return out;
 }
 
-/** A pty pair; the rows are skipped visibly where none can be made. */
-struct Pty {
-  int master = -1, slave = -1;
-  Pty() {
-    if (::openpty(&master, &slave, nullptr, nullptr, nullptr) != 0) {
-      uvref::test::skip("no pseudo-terminal: openpty failed");
-      master = slave = -1;
-      return;
-    }
-    ::fcntl(master, F_SETFD, FD_CLOEXEC);
-    ::fcntl(slave, F_SETFD, FD_CLOEXEC);
-  }
-  ~Pty() {
-    if (master >= 0) ::close(master);
-    if (slave >= 0) ::close(slave);
-  }
-};
-
 /** uv_tty_init() on a pty slave: reopened by name (ttyname, open, dup3), or kept with blocking writes. */
 std::string drive_tty_init(const fault::Rule& rule) {
   Pty pty;
-  if (pty.slave < 0) return "skipped";
+  if (!pty.ok()) return "skipped";
   uv_tty_t tty;
   TestLoop loop;
   int r;
@@ -146,7 +121,7 @@ std::string drive_tty_init(const fault::Rule& rule) {
 /** uv_tty_set_mode(RAW) on a pty slave: tcgetattr saves the settings, tcsetattr applies raw mode. */
 std::string drive_tty_mode(const fault::Rule& rule) {
   Pty pty;
-  if (pty.slave < 0) return "skipped";
+  if (!pty.ok()) return "skipped";
   uv_tty_t tty;
   TestLoop loop;
   REQUIRE(uv_tty_init(loop, &tty, pty.slave, 0) == 0);  // reopened: the handle owns its own descriptor

@@ -12,33 +12,15 @@
 
 #include "support/test_support.h"
 #include "test_fs_support.h"
+#include "test_pty.h"
 
 using uvref::test::as_handle;
 using uvref::test::as_stream;
+using uvref::test::Pty;
 using uvref::test::ScratchPath;
 using uvref::test::TestLoop;
 
 namespace {
-
-/** A pty pair, closed at the end; ok() is false (and the test skipped) when none can be made. */
-struct Pty {
-  int master = -1, slave = -1;
-  Pty() {
-    if (openpty(&master, &slave, nullptr, nullptr, nullptr) != 0) {
-      std::string why = std::string("no pseudo-terminal: openpty failed: ") + std::strerror(errno);
-      uvref::test::skip(why.c_str());
-      master = slave = -1;
-      return;
-    }
-    fcntl(master, F_SETFD, FD_CLOEXEC);
-    fcntl(slave, F_SETFD, FD_CLOEXEC);
-  }
-  ~Pty() {
-    if (master >= 0) close(master);
-    if (slave >= 0) close(slave);
-  }
-  bool ok() const { return master >= 0; }
-};
 
 int handle_fd(uv_tty_t* tty) {
   uv_os_fd_t fd = -1;
