@@ -42,6 +42,7 @@ enum HandleFlag : unsigned int {
   kSignalOneShot = 1u << 16,   ///< signal: stop after the first delivery
   kUnpollable = 1u << 17,      ///< stream: epoll refuses the descriptor (a file): writes synchronous, no reads
   kWatchFailed = 1u << 19,     ///< stream: epoll_ctl() failed for its watcher; the error waits in delayed_error
+  kWritesHeld = 1u << 20,      ///< stream: writes from its write callbacks wait for the end of the pass (write_cork.cpp)
 };
 
 /** Bits of uv_loop_t::flags. */

@@ -723,12 +723,13 @@ struct uv_loop_s {
   int emfile_fd;                      /**< Reserve descriptor for the EMFILE trick, or -1. */
   void* poll_events;                  /**< The epoll_wait batch being dispatched (struct epoll_event*). */
   int poll_nevents;                   /**< Its length; closing a descriptor cancels its events in it. */
+  uv_stream_t* write_cork;            /**< The stream whose write callbacks are running, or NULL (write_cork.cpp). */
   /**
    * Unused: makes uv_loop_t libuv 1.44.2's size (848 bytes on x86-64), so a program
    * compiled against either header allocates enough for both libraries. Shrink it
    * when a private field is added (src/core/layout_asserts.cpp fails the build otherwise).
    */
-  char uvref_reserved[120];
+  char uvref_reserved[112];
 };
 /** @} */
 

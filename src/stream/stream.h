@@ -13,6 +13,7 @@
  *     uv_write.cpp        uv_write, uv_write2, uvref_write2_fd, uv_try_write
  *     write_queue.cpp     stream_write(): writing the queue head, partial writes, completion callbacks
  *     write_batch.cpp     queued uv_write2 requests sent together in one sendmsg
+ *     write_cork.cpp      uv_write2s from write callbacks held until the pass ends, then sent together
  *     stream_shutdown.cpp uv_shutdown and the drain step that runs it
  *     emfile.cpp          the reserve descriptor and the EMFILE trick
  *     stream_close.cpp    stream_close (at uv_close) and stream_destroy (before close_cb)
@@ -57,6 +58,17 @@ inline bool stream_is_ipc(const uv_stream_t* s) noexcept {
  * errors are delivered and cleared before reading can start.
  */
 inline bool read_error_waits(const uv_stream_t* s) noexcept { return stream_is_ipc(s) && s->delayed_error != 0; }
+
+/**
+ * True if the handle @p req was to send has been closed: uv_close() took its
+ * descriptor (stream_close() sets it to -1), and the number sent at
+ * uv_write2() may name another file by now. libuv tests uv__is_closing(), the
+ * same moment but for one: uv_close() first sends what a write callback held,
+ * this handle included (write_cork.cpp).
+ */
+inline bool send_handle_closed(const uv_write_t* req) noexcept {
+  return req->send_handle != nullptr && stream_fd(req->send_handle) == -1;
+}
 
 /** Total length of @p nbufs buffers. libuv: src/uv-common.c uv__count_bufs */
 inline std::size_t count_bufs(const uv_buf_t* bufs, unsigned int nbufs) noexcept {
@@ -118,6 +130,24 @@ ssize_t write_bufs(uv_stream_t* stream, const uv_buf_t* bufs, unsigned int nbufs
  * batch with an error: then nothing was sent, and the head goes alone.
  */
 unsigned send_batch(uv_stream_t* stream, ssize_t* n) noexcept;
+
+// --- the cork (write_cork.cpp) --------------------------------------------------------
+
+/** write_callbacks() starts running @p stream's callbacks: uv_write2()s to it may be held. */
+void cork_begin(uv_stream_t* stream) noexcept;
+
+/**
+ * write_submit() asks whether to hold @p req instead of writing: true inside
+ * @p stream's callbacks for a uv_write2() with a handle when the queue was
+ * @p idle, and for any write behind a held one.
+ */
+bool cork_holds(uv_stream_t* stream, const uv_write_t* req, bool idle) noexcept;
+
+/** Writes what @p loop holds, if anything (before uv_close(), uv_try_write(), the pass's end). */
+void cork_release(uv_loop_t* loop) noexcept;
+
+/** The pass is over: write what was held; hold nothing more. */
+void cork_end(uv_stream_t* stream) noexcept;
 
 /** Writes from the head of the write queue until EAGAIN or empty. libuv: uv__write */
 void stream_write(uv_stream_t* stream) noexcept;

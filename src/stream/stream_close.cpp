@@ -4,7 +4,9 @@
  *
  * Closing happens in two steps, like every handle (core/handle.cpp):
  *
- *  1. stream_close(), inside uv_close(): stop reading, take the descriptor
+ *  1. stream_close(), inside uv_close(): send the writes a write callback
+ *     may be holding (write_cork.cpp: libuv had sent them already, and one
+ *     may carry this very handle's descriptor), stop reading, take the descriptor
  *     out of epoll (io_close, before close(2), so the number cannot be
  *     reused while epoll still reports events for it), close the descriptor
  *     and every descriptor still waiting for uv_accept(): a connection of a
@@ -31,6 +33,8 @@ namespace uvref::detail {
 
 // [docs:stream-close]
 void stream_close(uv_stream_t* stream) noexcept {
+  // Writes held in a write callback go first: this stream's, or one that sends this handle (write_cork.cpp).
+  cork_release(stream->loop);
   io_close(stream->loop, &stream->io_watcher);  // out of epoll before the number is freed
   uv_read_stop(stream);
   handle_stop(reinterpret_cast<uv_handle_t*>(stream));

@@ -94,6 +94,8 @@ int write_submit(uv_write_t* req, uv_stream_t* stream, const uv_buf_t bufs[], un
 
   if (stream->connect_req != nullptr) {
     // Still connecting: the queue starts moving once the connect succeeds.
+  } else if (cork_holds(stream, req, idle)) {
+    // Submitted from a write callback of this stream: sent when the callbacks are done (write_cork.cpp).
   } else if (idle) {
     stream_write(stream);  // try now; the callback still comes from the loop
   } else if (stream->flags & kUnpollable) {
@@ -139,6 +141,8 @@ int uvref_write2_fd(uv_write_t* req, uv_stream_t* handle, const uv_buf_t bufs[],
 
 // [docs:try-write]
 int uv_try_write(uv_stream_t* handle, const uv_buf_t bufs[], unsigned int nbufs) {
+  // Writes held in a write callback go first, as libuv had already written them (write_cork.cpp).
+  if (handle != nullptr && is_stream_type(handle) && handle->loop->write_cork == handle) cork_release(handle->loop);
   // Writing now would overtake queued bytes (or precede the connection).
   if (handle != nullptr && (handle->connect_req != nullptr || handle->write_queue_size != 0)) return UV_EAGAIN;
   int r = check_before_write(handle, bufs, nbufs, false);

@@ -12,7 +12,7 @@
  * every descriptor a message carries, as uvref does).
  *
  * Who joins the head: each following request that carries a descriptor
- * (uv_write2, uvref_write2_fd) whose handle to send is not closing, while
+ * (uv_write2, uvref_write2_fd) whose handle to send is not closed, while
  * the descriptors number at most kMaxBatchFds and the buffers fit in the
  * iovec array (kBatchIov). A plain uv_write ends the batch; so does a
  * request whose handle was closed (it must fail alone, with UV_EBADF).
@@ -59,7 +59,7 @@ uv_write_t* write_of(uv__queue* q) noexcept { return entry<uv_write_t, offsetof(
 /** True if @p req can ride in a batch behind the head. */
 bool can_join(const uv_write_t* req) noexcept {
   if (req->send_fd == -1) return false;  // a plain write, or a descriptor already sent
-  return req->send_handle == nullptr || !handle_is_closing(reinterpret_cast<uv_handle_t*>(req->send_handle));
+  return !send_handle_closed(req);
 }
 
 }  // namespace

@@ -25,6 +25,8 @@
  * pending passes right after the poll, in the same iteration (core/run.cpp);
  * otherwise it is the next iteration's pending phase. That keeps two promises: a write callback never runs inside the
  * uv_write() call that submitted it, and callbacks run in submission order.
+ * While they run, the uv_write2()s they start on this stream are held and
+ * written together after the last one (write_cork.cpp).
  *
  * `write_queue_size` counts bytes submitted and not yet written. After an
  * error it keeps counting the failed request's unwritten bytes until its
@@ -161,8 +163,7 @@ namespace {
  */
 ssize_t write_head(uv_stream_t* stream, uv_write_t* req, unsigned* carried) noexcept {
   *carried = 1;
-  if (req->send_handle != nullptr && handle_is_closing(reinterpret_cast<uv_handle_t*>(req->send_handle)))
-    return UV_EBADF;  // the handle to send was closed while the request waited: its fd may be reused
+  if (send_handle_closed(req)) return UV_EBADF;  // closed while the request waited: its fd may be reused
   if (req->send_fd != -1) {
     ssize_t n;
     *carried = send_batch(stream, &n);
@@ -216,6 +217,7 @@ void write_callbacks(uv_stream_t* stream) noexcept {
   // Detach the list first: a callback may submit new writes (and complete them).
   uv__queue done;
   queue_move(&stream->write_completed_queue, &done);
+  cork_begin(stream);  // uv_write2()s from these callbacks are held and go together (write_cork.cpp)
   while (!queue_empty(&done)) {
     uv_write_t* req = write_of(queue_head(&done));
     queue_remove(&req->queue);
@@ -227,6 +229,7 @@ void write_callbacks(uv_stream_t* stream) noexcept {
     }
     if (req->cb) req->cb(req, req->error);
   }
+  cork_end(stream);  // what the callbacks wrote goes out now
 }
 // [/docs:write-callbacks]
 

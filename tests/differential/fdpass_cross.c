@@ -7,13 +7,18 @@
  *   fdpass_cross SENDER   receive: make a socket pair, start SENDER (a build
  *                         of this program) with "send FD", read, accept,
  *                         check, print the report
- *   fdpass_cross send FD  send: FDPASS_COUNT uv_write2s issued before the
- *                         loop runs, each one byte and one of 8 pipe read
- *                         ends in turn, then an end byte; close on the ack
+ *   fdpass_cross send FD  send: FDPASS_COUNT uv_write2s, each one byte and
+ *                         one of 8 pipe read ends in turn, then an end byte;
+ *                         close on the ack. First a burst: FDPASS_BURST
+ *                         issued before the loop runs; when all have
+ *                         completed, the rest in a window of FDPASS_WINDOW
+ *                         (each write callback starts the next)
  *
- * With that many writes issued at once the socket buffer fills and the rest
- * wait in the write queue, where uvref sends queued descriptors together (up
- * to 60 per sendmsg); libuv sends one per sendmsg. A receiver must get every
+ * With a burst issued at once the socket buffer fills and the rest wait in
+ * the write queue; in the window the buffer never fills, and uvref holds the
+ * writes started from callbacks until the callbacks are done. uvref sends
+ * both together (up to 60 descriptors per sendmsg); libuv sends one per
+ * sendmsg. A receiver must get every
  * descriptor whatever the sender did: the report counts them, checks each is
  * a pipe, and checks their order (descriptor i is the same pipe as i - 8).
  * The sender waits for an acknowledgement before closing: libuv 1.44 loses
@@ -30,6 +35,8 @@
 #include <uv.h>
 
 #define FDPASS_COUNT 2000
+#define FDPASS_BURST 1000
+#define FDPASS_WINDOW 16
 #define FDPASS_PIPES 8
 #define END_BYTE 'Z'
 #define ACK_BYTE 'A'
@@ -55,12 +62,30 @@ static uv_write_t s_end_req;
 static char s_bytes[FDPASS_COUNT];
 static char s_end = END_BYTE;
 static char s_ack[8];
-static int s_written;
+static int s_written, s_started;
+
+static void s_on_written(uv_write_t* req, int status);
+
+/* Starts message s_started; after the last one, the end byte. */
+static void s_start_next(void) {
+  int i = s_started++;
+  s_bytes[i] = MSG_BYTE(i);
+  uv_buf_t buf = uv_buf_init(&s_bytes[i], 1);
+  CHECK_UV(uv_write2(&s_reqs[i], (uv_stream_t*)&s_channel, &buf, 1,
+                     (uv_stream_t*)&s_carried[i % FDPASS_PIPES], s_on_written));
+  if (s_started < FDPASS_COUNT) return;
+  uv_buf_t end = uv_buf_init(&s_end, 1);
+  CHECK_UV(uv_write(&s_end_req, (uv_stream_t*)&s_channel, &end, 1, NULL));
+}
 
 static void s_on_written(uv_write_t* req, int status) {
   (void)req;
   if (status != 0) die("uv_write2 callback", status);
   s_written++;
+  if (s_written < FDPASS_BURST || s_started == FDPASS_COUNT) return;
+  if (s_written == FDPASS_BURST) /* the burst is done: open the window */
+    for (int k = 1; k < FDPASS_WINDOW && s_started < FDPASS_COUNT; k++) s_start_next();
+  s_start_next();
 }
 
 static void s_alloc(uv_handle_t* h, size_t size, uv_buf_t* buf) {
@@ -89,14 +114,7 @@ static int run_sender(int fd) {
     CHECK_UV(uv_pipe_open(&s_carried[j], ends[0]));
   }
   CHECK_UV(uv_read_start((uv_stream_t*)&s_channel, s_alloc, s_on_read));
-  for (int i = 0; i < FDPASS_COUNT; i++) {
-    s_bytes[i] = MSG_BYTE(i);
-    uv_buf_t buf = uv_buf_init(&s_bytes[i], 1);
-    CHECK_UV(uv_write2(&s_reqs[i], (uv_stream_t*)&s_channel, &buf, 1,
-                       (uv_stream_t*)&s_carried[i % FDPASS_PIPES], s_on_written));
-  }
-  uv_buf_t end = uv_buf_init(&s_end, 1);
-  CHECK_UV(uv_write(&s_end_req, (uv_stream_t*)&s_channel, &end, 1, NULL));
+  while (s_started < FDPASS_BURST) s_start_next();
   CHECK_UV(uv_run(&loop, UV_RUN_DEFAULT));
   if (s_written != FDPASS_COUNT) die("not every write completed", 0);
   CHECK_UV(uv_loop_close(&loop));
