@@ -68,6 +68,17 @@ inline constexpr unsigned kTraceArmed = 2;  ///< the trace is on
 /** 0 in normal operation: the wrappers' fast-path test. */
 extern std::atomic<unsigned> armed;
 
+#if defined(UVREF_SEAM_UNWATCHED)
+/**
+ * A benchmark-only build (target uvref_unwatched, release trees): the flag
+ * test is compiled out, so `tests/bench/run.py --trace` can time what that
+ * one test costs. Nothing can watch this build: no faults, no trace.
+ */
+inline constexpr bool kWatchable = false;
+#else
+inline constexpr bool kWatchable = true;  ///< every other build: the flag test is there
+#endif
+
 /** The most arguments a wrapper has (sendmsg, setsockopt: 5). */
 inline constexpr int kMaxArgs = 6;
 
@@ -128,7 +139,7 @@ template <Call C, typename Body, typename... A>
 template <Call C, typename Body, typename... A>
 inline auto call(Site at, Body body, A... a) noexcept {
   static_assert(sizeof...(A) <= kMaxArgs);
-  if (armed.load(std::memory_order_relaxed) != 0) [[unlikely]]
+  if (kWatchable && armed.load(std::memory_order_relaxed) != 0) [[unlikely]]
     return slow<C>(at, body, a...);
   return result(run(body, static_cast<std::size_t>(-1), a...));
 }

@@ -34,9 +34,10 @@ bool out_owned = false;  // start() opened out_fd: stop() closes it
 char out_path[4096];
 std::atomic<std::uint64_t> out_dev{0}, out_ino{0};
 
-constexpr const char* kParts[] = {"loop-init", "core",    "streams",    "pipes", "fdpass",
-                                  "processes", "signals", "tcp",        "async", "threadpool",
-                                  "timers",    "fs",      "misc",       "threads", "other"};
+constexpr const char* kParts[] = {"loop-init", "core",    "streams", "pipes",   "fdpass",
+                                  "processes", "signals", "tcp",     "async",   "threadpool",
+                                  "timers",    "fs",      "tty",     "poll",    "misc",
+                                  "threads",   "other"};
 // dispatch/ (the per-handle-type switches of uv_close, uv_listen, uv_accept) counts as core.
 constexpr int kPartCount = sizeof kParts / sizeof kParts[0];
 constexpr std::uint32_t kAllParts = (1u << kPartCount) - 1;

@@ -16,7 +16,9 @@ Exit status: 0 when every uvref row is at least --min-ratio x libuv (rows
 that uvref cannot run yet are reported plainly and do not count, unless
 --strict), 1 when a row is slower or a program failed a check, 2 on usage
 errors. --smoke runs each program once with a tiny count and only checks
-that it reports a valid result (the CTest test bench.smoke).
+that it reports a valid result (the CTest test bench.smoke). --trace adds a
+table of what watching costs: off (against bench_<workload>_unwatched, built
+with the seam's flag test compiled out) and on (UVREF_TRACE=/dev/null).
 
 Plain python3 standard library; runs with any python3 >= 3.6.
 docs/benchmarks.md explains the workloads and the table.
@@ -184,6 +186,30 @@ def fmt_syscalls(d):
     return "%.2f" % total, " ".join("%s %.2f" % (k, v) for k, v in top)
 
 
+def trace_table(only, bare, bare_state, traced, traced_state):
+    """The cost of watching, per workload: off (the flag test) and on (every call printed)."""
+    lines = ["| workload | no flag test (uvref_unwatched) | trace off (uvref) | UVREF_TRACE=/dev/null "
+             "| off / no flag test | on / off |", "|---|---|---|---|---|---|"]
+    for w in only:
+        unit = WORKLOADS[w][0]
+        cells = [w]
+        if bare_state[w] == "ok" and bare[w]:
+            cells += ["%s %s/s" % (human(median([p[0].rate for p in bare[w]])), unit),
+                      "%s %s/s" % (human(median([p[1].rate for p in bare[w]])), unit)]
+            off_ratio = "%.3f" % median([p[1].rate / p[0].rate for p in bare[w]])
+        else:
+            cells += [bare_state[w] if bare_state[w] != "ok" else "not run", ""]
+            off_ratio = ""
+        if traced_state[w] == "ok" and traced[w]:
+            cells.append("%s %s/s" % (human(median([p[1].rate for p in traced[w]])), unit))
+            on_ratio = "%.3f" % median([p[1].rate / p[0].rate for p in traced[w]])
+        else:
+            cells.append(traced_state[w] if traced_state[w] != "ok" else "not run")
+            on_ratio = ""
+        lines.append("| " + " | ".join(cells + [off_ratio, on_ratio]) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def cpu_model():
     try:
         with open("/proc/cpuinfo") as f:
@@ -246,7 +272,8 @@ def main():
     ap.add_argument("--smoke", action="store_true", help="run each program once, tiny count; check only")
     ap.add_argument("--strict", action="store_true", help="count uvref rows that cannot run as failures")
     ap.add_argument("--trace", action="store_true",
-                    help="also run each uvref program with UVREF_TRACE on (into /dev/null) and compare")
+                    help="also time each uvref program against its build with no flag test "
+                         "(bench_<workload>_unwatched) and with UVREF_TRACE on (into /dev/null)")
     a = ap.parse_args()
 
     only = [w for w in a.only.split(",") if w]
@@ -263,11 +290,15 @@ def main():
 
     started = time.monotonic()
     runs = {key: [] for key in progs}
-    # The trace's cost when on: the same uvref program, its trace written to /dev/null,
-    # run right after the untraced one in every round (a paired ratio, as above).
+    # --trace: the cost of watching. In every round, each uvref program runs between the same
+    # program built against uvref_unwatched (no flag test in the seam at all: the cost when
+    # off) and itself again with its trace written to /dev/null (the cost when on).
     traced_env = dict(os.environ, UVREF_TRACE="/dev/null")
     traced = {w: [] for w in only}
     traced_state = {w: "ok" for w in only}
+    unwatched = {w: os.path.join(a.bin_dir, "bench_%s_unwatched" % w) for w in only}
+    bare = {w: [] for w in only}
+    bare_state = {w: "ok" if os.access(unwatched[w], os.X_OK) else "not built" for w in only}
     state = {key: ("not built" if path is None else "ok", "") for key, path in progs.items()}
     for rnd in range(a.rounds):
         for w in only:
@@ -275,7 +306,13 @@ def main():
                 key = (w, impl)
                 if state[key][0] != "ok":
                     continue
+                if a.trace and impl == "uvref" and bare_state[w] == "ok":
+                    b = run_program(unwatched[w], ["-d", str(a.seconds)], w, impl, timeout=a.seconds * 4 + 60)
+                    if b.status != "ok":
+                        bare_state[w] = "%s: %s" % (b.status, b.detail)
                 r = run_program(progs[key], ["-d", str(a.seconds)], w, impl, timeout=a.seconds * 4 + 60)
+                if a.trace and impl == "uvref" and bare_state[w] == "ok" and r.status == "ok":
+                    bare[w].append((b, r))
                 if r.status != "ok":
                     state[key] = (r.status, r.detail)
                 else:
@@ -355,21 +392,7 @@ def main():
         print("| " + " | ".join(str(c).ljust(widths[i]) for i, c in enumerate(r)) + " |")
     print()
     if a.trace:
-        # Off, the trace costs the flag test every wrapper makes anyway: the uvref rows above,
-        # compared with a table from before the trace existed, show it. On, this is its price.
-        print("| workload | uvref, trace off | uvref, UVREF_TRACE=/dev/null | on/off |")
-        print("|---|---|---|---|")
-        for w in only:
-            pairs = traced[w]
-            if traced_state[w] != "ok" or not pairs:
-                print("| %s | | %s | |" % (w, traced_state[w] if traced_state[w] != "ok" else "not run"))
-                continue
-            off = median([p[0].rate for p in pairs])
-            on = median([p[1].rate for p in pairs])
-            ratio = median([p[1].rate / p[0].rate for p in pairs])
-            unit = WORKLOADS[w][0]
-            print("| %s | %s %s/s | %s %s/s | %.3f |" % (w, human(off), unit, human(on), unit, ratio))
-        print()
+        print(trace_table(only, bare, bare_state, traced, traced_state))
     print("total time: %.0f s" % (time.monotonic() - started))
     for s in slow:
         print("REGRESSION " + s)
