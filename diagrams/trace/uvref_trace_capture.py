@@ -8,7 +8,9 @@ lines (UVREF_TRACE_FORMAT=json), filtered to --parts if given. Every line must
 parse, and every docs page a line names must exist as DIR/<page>.md: the build
 fails otherwise. The output is the text form of the trace, with process and
 thread ids renumbered in order of appearance (P1, P2..., T2...) so it reads the
-same on every build (a fork() result names the child the same way); --head keeps
+same on every build (a fork() result names the child the same way), and so are the
+addresses of the loops and handles that owners name (L1, L2... for loops, H1, H2...
+for handles, per process: "loop 0x55d0c3a2b2c0" becomes "loop L1"); --head keeps
 the first N lines of each call in each process, --skip leaves out calls by name,
 and the lines left out are counted per process and call.
 """
@@ -17,11 +19,25 @@ import argparse
 import collections
 import json
 import os
+import re
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import captured_run  # noqa: E402
+
+
+def relabel(rec, names):
+    """Replaces the loop and handle addresses in the owner with names stable from run to run."""
+    owner = rec["owner"]
+    for key, prefix in (("loop", "L"), ("handle", "H")):
+        address = rec.get(key)
+        if address is None or owner is None:
+            continue
+        counter = names.setdefault(prefix, {})
+        name = counter.setdefault((rec["pid"], address), "%s%d" % (prefix, len(counter) + 1))
+        owner = re.sub(re.escape(address) + r"\b", name, owner)
+    rec["owner"] = owner
 
 
 def render(rec, pids, tids):
@@ -80,7 +96,9 @@ def main():
     here = os.path.dirname(os.path.realpath(command[0])) + "/"
     for rec in records:
         rec["text"] = rec["text"].replace(here, "")
-    pids, tids = {}, {}
+    pids, tids, names = {}, {}, {}
+    for rec in records:
+        relabel(rec, names)
     shown = collections.Counter()
     left = collections.OrderedDict()
     lines = []

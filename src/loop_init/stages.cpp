@@ -24,6 +24,7 @@
 #include "core/internal.h"
 #include "loop_init/stages.h"
 #include "sys/sys.h"
+#include "sys/trace_loops.h"
 #include "threadpool/threadpool.h"
 
 namespace uvref::detail {
@@ -73,6 +74,9 @@ void loop_init_fields(uv_loop_t* loop) noexcept {
   loop->signal_io_watcher.fd = -1;
   loop->emfile_fd = -1;
   update_time(loop);
+  // Lets UVREF_TRACE name this loop by its address from stage 1 on (sys/trace_loops.h).
+  // One flag test per loop when the trace is off; nothing per system call.
+  sys::trace::note_loop_init(loop);
 }
 
 // [docs:loop-init]

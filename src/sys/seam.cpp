@@ -20,6 +20,7 @@ Watch watch(Call c, const Site& at, const std::uintptr_t* args, int nargs) noexc
   unsigned who = armed.load(std::memory_order_acquire);
   if (who & kFaultArmed) w.fault = fault::decide(c);
   if (who & kTraceArmed) {
+    w.traced = true;
     w.tracing = trace::wants(at);
     w.nargs = nargs < kMaxArgs ? nargs : kMaxArgs;
     for (int i = 0; i < w.nargs; ++i) w.args[i] = args[i];
@@ -29,6 +30,6 @@ Watch watch(Call c, const Site& at, const std::uintptr_t* args, int nargs) noexc
   return w;
 }
 
-void done(const Watch& w, long result) noexcept { trace::emit(w, result); }
+void done(const Watch& w, long result) noexcept { trace::after(w, result); }
 
 }  // namespace uvref::sys::seam

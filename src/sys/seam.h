@@ -88,13 +88,14 @@ struct Watch {
   const Site* at = nullptr;
   fault::Decision fault;
   bool tracing = false;  ///< print this call once it returns
+  bool traced = false;   ///< the trace is on: done() runs (it keeps its table of loops even for calls it does not print)
   int nargs = 0;
   std::uintptr_t args[kMaxArgs] = {};  ///< the arguments as words, for the decoder
 };
 
 /** Slow path, before the call: asks the fault rules and the trace's filter. */
 Watch watch(Call c, const Site& at, const std::uintptr_t* args, int nargs) noexcept;
-/** Slow path, after the call: prints the trace line (errno is left as it was). */
+/** Slow path, after the call, while the trace is on: prints the trace line (errno is left as it was). */
 void done(const Watch& w, long result) noexcept;
 
 /** An argument as a word: pointers by address, integers by value. */
@@ -131,7 +132,7 @@ template <Call C, typename Body, typename... A>
   Watch w = watch(C, at, words, static_cast<int>(sizeof...(A)));
   using R = decltype(run(body, std::size_t{}, a...));
   R r = w.fault.error != 0 ? static_cast<R>(-w.fault.error) : result(run(body, w.fault.max_len, a...));
-  if (w.tracing) done(w, static_cast<long>(r));
+  if (w.traced) done(w, static_cast<long>(r));
   return r;
 }
 

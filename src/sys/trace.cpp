@@ -11,9 +11,13 @@
  */
 #include "sys/trace.h"
 
+#include "sys/trace_loops.h"
+
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -32,7 +36,64 @@ std::atomic<std::uint32_t> out_parts{0};
 bool out_owned = false;  // start() opened out_fd: stop() closes it
 // The trace file, when there is one: its name, and which file out_fd must still be.
 char out_path[4096];
+std::atomic<bool> out_has_path{false};
 std::atomic<std::uint64_t> out_dev{0}, out_ino{0};
+
+// stop() must not close a descriptor that a printing thread has already read out of
+// out_fd: its write would land in whatever file gets the number next. So each emit()
+// counts itself in before it reads out_fd, and stop() only retires the descriptor;
+// whoever leaves the count at 0 (stop() itself, or the last writer) closes it. The
+// count is kept per session (start() to stop()), by parity, so the writers of the
+// next session do not hold up the close of the last one's file. No lock and no
+// waiting: a signal handler may print, or stop the trace.
+std::atomic<unsigned> session{0};
+std::atomic<int> writers[2] = {0, 0};
+constexpr int kRetiredSlots = 4;
+std::atomic<int> retired[2][kRetiredSlots] = {{-1, -1, -1, -1}, {-1, -1, -1, -1}};
+
+void close_retired(unsigned parity) noexcept {
+  for (auto& slot : retired[parity]) {
+    int fd = slot.exchange(-1, std::memory_order_seq_cst);
+    if (fd >= 0) ::close(fd);
+  }
+}
+
+/** Hands @p fd to close_retired(); with every slot taken it stays open (a leak, never a stray write). */
+void retire(unsigned parity, int fd) noexcept {
+  for (auto& slot : retired[parity]) {
+    int empty = -1;
+    if (slot.compare_exchange_strong(empty, fd, std::memory_order_seq_cst)) return;
+  }
+}
+
+void leave(unsigned parity) noexcept {
+  if (writers[parity].fetch_sub(1, std::memory_order_seq_cst) == 1) close_retired(parity);
+}
+
+/** emit()'s place in the count: taken before out_fd is read, given back after the write. */
+struct Writing {
+  unsigned parity;
+  unsigned counted;
+  Writing() noexcept {
+    for (;;) {
+      unsigned s = session.load(std::memory_order_seq_cst);
+      counted = s;
+      parity = s & 1;
+      writers[parity].fetch_add(1, std::memory_order_seq_cst);
+      if (session.load(std::memory_order_seq_cst) == s) return;  // counted in the session that is on
+      leave(parity);  // stop() ran in between: count again in the new session
+    }
+  }
+  /** Still the session counted in: a descriptor read since then is that session's. */
+  bool current() const noexcept { return session.load(std::memory_order_seq_cst) == counted; }
+  ~Writing() {
+    int saved_errno = errno;  // close() must not change what the traced call left
+    leave(parity);
+    errno = saved_errno;
+  }
+  Writing(const Writing&) = delete;
+  Writing& operator=(const Writing&) = delete;
+};
 
 constexpr const char* kParts[] = {"loop-init", "core",    "streams", "pipes",   "fdpass",
                                   "processes", "signals", "tcp",     "async",   "threadpool",
@@ -197,8 +258,8 @@ int open_trace_file(int* fd) noexcept {
  * checked before each line and opened again if it is gone or is another file.
  */
 int output() noexcept {
-  int fd = out_fd.load(std::memory_order_relaxed);
-  if (fd < 0 || out_path[0] == '\0') return fd;
+  int fd = out_fd.load(std::memory_order_seq_cst);
+  if (fd < 0 || !out_has_path.load(std::memory_order_acquire)) return fd;
   struct stat st;
   if (::fstat(fd, &st) == 0 && st.st_dev == out_dev.load(std::memory_order_relaxed) &&
       st.st_ino == out_ino.load(std::memory_order_relaxed)) {
@@ -224,17 +285,16 @@ int start(const Config& config) noexcept {
     std::memcpy(out_path, config.path, static_cast<std::size_t>(config.path_len));
     out_path[config.path_len] = '\0';
     int r = open_trace_file(&fd);
-    if (r < 0) {
-      out_path[0] = '\0';
-      return r;
-    }
+    if (r < 0) return r;
     out_owned = true;
+    out_has_path.store(true, std::memory_order_release);
   }
   start_fd(fd, config.json, config.parts);
   return 0;
 }
 
 void start_fd(int fd, bool json, std::uint32_t parts) noexcept {
+  loop_table_clear();  // loops set up while the trace was off are not known: see trace_loops.h
   out_json.store(json, std::memory_order_relaxed);
   out_parts.store(parts, std::memory_order_relaxed);
   out_fd.store(fd, std::memory_order_relaxed);
@@ -243,10 +303,116 @@ void start_fd(int fd, bool json, std::uint32_t parts) noexcept {
 
 void stop() noexcept {
   seam::armed.fetch_and(~seam::kTraceArmed, std::memory_order_release);
-  int fd = out_fd.exchange(-1, std::memory_order_acq_rel);
-  if (out_owned && fd >= 0) ::close(fd);
+  out_has_path.store(false, std::memory_order_release);
+  int fd = out_fd.exchange(-1, std::memory_order_seq_cst);
+  if (fd >= 0) {
+    // A new session (only when one ends, so that sessions alternate in parity); a writer
+    // counted in the one that ends may still hold fd.
+    unsigned parity = session.fetch_add(1, std::memory_order_seq_cst) & 1;
+    if (out_owned) retire(parity, fd);
+    // Give the writers a moment (they are mid-line: microseconds, unless preempted), so that
+    // a quick stop-start-stop does not pile up retired descriptors. Bounded: a handler that
+    // interrupted a writer of its own thread would wait for ever; then the last writer closes it.
+    struct timespec now, end;
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    end.tv_nsec += 200 * 1000 * 1000;  // 200 ms at most
+    if (end.tv_nsec >= 1000000000L) {
+      end.tv_sec += 1;
+      end.tv_nsec -= 1000000000L;
+    }
+    while (writers[parity].load(std::memory_order_seq_cst) != 0) {
+      sched_yield();
+      clock_gettime(CLOCK_MONOTONIC, &now);
+      if (now.tv_sec > end.tv_sec || (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec)) break;
+    }
+    if (writers[parity].load(std::memory_order_seq_cst) == 0) close_retired(parity);
+  }
   out_owned = false;
-  out_path[0] = '\0';
+  loop_table_clear();
+}
+
+namespace {
+
+/** The loop or handle a row names (trace_loops.h), checked against what the row's call implies. */
+Found find_named(const UnitOwner& row, const seam::Watch& w) noexcept {
+  Found f;
+  switch (row.name) {
+    case Name::none:
+      return f;
+    case Name::init_epoll:  // the result is not stored yet: the loop still says -1
+      f = loop_in_init();
+      return f.loop != nullptr && f.loop->backend_fd == -1 ? f : Found{};
+    case Name::init_signal:
+      f = loop_in_init();
+      return f.loop != nullptr && reinterpret_cast<std::uintptr_t>(f.loop->signal_pipefd) == w.args[0] ? f
+                                                                                                       : Found{};
+    case Name::init_async:
+      f = loop_in_init();
+      return f.loop != nullptr && f.loop->async_io_watcher.fd == -1 ? f : Found{};
+    case Name::loop_fd:
+      return loop_with_fd(static_cast<int>(w.args[0]));
+    case Name::stream_fd:
+      return stream_with_fd(static_cast<int>(w.args[0]));
+    case Name::accept_into:
+      return only_empty_stream();
+  }
+  return f;
+}
+
+const char* handle_type(const uv_stream_t* s) noexcept {
+  switch (s->type) {
+    case UV_NAMED_PIPE:
+      return "uv_pipe_t";
+    case UV_TCP:
+      return "uv_tcp_t";
+    case UV_TTY:
+      return "uv_tty_t";
+    default:
+      return "handle";
+  }
+}
+
+/** The row's `named` text with what was found, or its fixed phrase if nothing was. */
+void put_owner(const UnitOwner& row, const Found& f, Text& out) noexcept {
+  if (row.named == nullptr || f.loop == nullptr) {
+    out.put(row.owner);
+    out.close();
+    return;
+  }
+  for (const char* p = row.named; *p != '\0'; ++p) {
+    if (p[0] == '{' && p[1] != '\0' && p[2] == '}') {
+      if (p[1] == 'l') {
+        out.put("loop ");
+        out.hex(reinterpret_cast<std::uintptr_t>(f.loop));
+      } else if (p[1] == 'h' && f.stream != nullptr) {
+        out.put(handle_type(f.stream));
+        out.put(' ');
+        out.hex(reinterpret_cast<std::uintptr_t>(f.stream));
+      } else if (p[1] == 'f' && f.field != nullptr) {
+        out.put(f.field);
+      }
+      p += 2;
+    } else {
+      out.put(*p);
+    }
+  }
+  out.close();
+}
+
+void put_address(Line& line, const void* p) noexcept {
+  if (p == nullptr) return line.put("null");
+  line.put('"');
+  line.hex(reinterpret_cast<std::uintptr_t>(p));
+  line.put('"');
+}
+
+}  // namespace
+
+void after(const seam::Watch& w, long result) noexcept {
+  const char* unit = unit_of(w.at->file_name());
+  loop_table_before_line(w.call, unit, w.args, result);
+  if (w.tracing) emit(w, result);
+  loop_table_after_call(w.call, unit, w.args, result);
 }
 
 bool wants(const Site& at) noexcept {
@@ -258,8 +424,9 @@ bool wants(const Site& at) noexcept {
 
 void emit(const seam::Watch& w, long result) noexcept {
   int saved_errno = errno;  // the caller may still look at it
+  Writing writing;          // before out_fd is read: stop() leaves this descriptor open until the write is done
   int fd = output();
-  if (fd < 0) {
+  if (fd < 0 || !writing.current()) {  // stopped (and maybe started again) meanwhile: fd is not ours to use
     errno = saved_errno;
     return;
   }
@@ -268,7 +435,13 @@ void emit(const seam::Watch& w, long result) noexcept {
   char function[96];
   function_name(w.at->function_name(), function, sizeof function);
   bool before = result == kNotYet;
-  const char* owner = result >= 0 || before ? owner_of(unit, function, w.call) : nullptr;
+  const UnitOwner* row = result >= 0 || before ? owner_of(unit, function, w.call) : nullptr;
+  Found found;
+  Text owner;
+  if (row != nullptr) {
+    found = find_named(*row, w);
+    put_owner(*row, found, owner);
+  }
   const char* page = page_of(unit);
   const char* error = nullptr;
   if (result < 0 && !before) {
@@ -326,11 +499,17 @@ void emit(const seam::Watch& w, long result) noexcept {
     line.put(",\"injected\":");
     line.put(injected ? "true" : "false");
     line.put(",\"owner\":");
-    if (owner != nullptr) {
-      line.quoted(owner, 256);
+    if (row != nullptr) {
+      line.put('"');
+      line.escaped(owner);
+      line.put('"');
     } else {
       line.put("null");
     }
+    line.put(",\"handle\":");
+    put_address(line, found.stream);
+    line.put(",\"loop\":");
+    put_address(line, found.loop);
     line.put(",\"docs\":");
     if (page != nullptr) {
       line.quoted(page, 128);
@@ -371,9 +550,9 @@ void emit(const seam::Watch& w, long result) noexcept {
       line.put(' ');
       line.put(after.data(), after.size());
     }
-    if (owner != nullptr) {
+    if (row != nullptr) {
       line.put("  -> ");
-      line.put(owner);
+      line.put(owner.data(), owner.size());
     }
     if (page != nullptr) {
       line.put("  docs: ");

@@ -80,20 +80,37 @@ struct UnitPage {
 extern const UnitPage kUnitPages[];
 extern const int kUnitPageCount;
 
+/**
+ * How a row names the loop or handle it is about (trace_loops.h finds it), for `named`:
+ * `{l}` becomes "loop 0x...", `{h}` "uv_pipe_t 0x..." (or uv_tcp_t, uv_tty_t), `{f}`
+ * the field that holds the descriptor. When nothing is found, `owner` is printed.
+ */
+enum class Name : unsigned char {
+  none,         ///< the fixed phrase only (a signal handler, a pool thread, a forked child...)
+  init_epoll,   ///< the loop this thread is setting up, before its backend_fd is stored (stage 1)
+  init_signal,  ///< the loop whose signal_pipefd the first argument points to (stage 3)
+  init_async,   ///< the loop this thread is setting up, before its eventfd is stored (stage 4)
+  loop_fd,      ///< the first argument is one of a loop's own descriptors
+  stream_fd,    ///< the first argument is a stream's io_watcher.fd or accepted_fd
+  accept_into,  ///< the client of uv_accept(): the one stream that can take a descriptor
+};
+
 /** A call's result and where it goes (trace_units.cpp); function nullptr: any function of the unit. */
 struct UnitOwner {
-  const char* unit;      ///< "loop_init/epoll_create.cpp"
-  Call call;             ///< the call whose result it is
-  const char* function;  ///< "platform_loop_init", or nullptr
-  const char* owner;     ///< "Stage 1: loop->backend_fd, the epoll instance"
+  const char* unit;               ///< "loop_init/epoll_create.cpp"
+  Call call;                      ///< the call whose result it is
+  const char* function;           ///< "platform_loop_init", or nullptr
+  const char* owner;              ///< "Stage 1: loop->backend_fd, the epoll instance"
+  Name name = Name::none;         ///< how to find what `named` names
+  const char* named = nullptr;    ///< "Stage 1: {l}->backend_fd, the epoll instance"
 };
 extern const UnitOwner kUnitOwners[];
 extern const int kUnitOwnerCount;
 
 /** The docs page of a unit ("loop-init/epoll"), or nullptr. */
 const char* page_of(const char* unit) noexcept;
-/** What the result of @p call made in @p function of @p unit becomes, or nullptr. */
-const char* owner_of(const char* unit, const char* function, Call call) noexcept;
+/** The row that says what the result of @p call made in @p function of @p unit becomes, or nullptr. */
+const UnitOwner* owner_of(const char* unit, const char* function, Call call) noexcept;
 
 /**
  * Writes "name(args...)" for a call that returned @p result (output arguments
@@ -111,5 +128,7 @@ inline constexpr long kNotYet = -(1L << 40);
 bool wants(const Site& at) noexcept;
 /** Prints the line for one finished call. */
 void emit(const seam::Watch& w, long result) noexcept;
+/** After each call while the trace is on: keeps the table of loops (trace_loops.h), prints the line if wanted. */
+void after(const seam::Watch& w, long result) noexcept;
 
 }  // namespace uvref::sys::trace

@@ -5,7 +5,9 @@
       The tour, traced as JSON lines into a file with the filter `loop-init`: every line
       is loop-init; the descriptors are made in stage order (epoll_create1, the lock
       pipe, the signal pipe, the eventfd), each line names its stage and owner, and the
-      owner agrees with the tour's own output, which reads the loop's fields.
+      owner agrees with the tour's own output, which reads the loop's fields; stages 1,
+      3 and 4 name one loop by its address (the `loop` key, and in the owner text), the
+      process-wide lock pipe names none.
   check_trace.py demo --demo BIN --docs DIR
       trace_demo (a signal handler, a pool thread, descriptor passing), traced three
       ways: JSON lines into a file (every line parses; the handler's and the pool
@@ -32,7 +34,7 @@ import sys
 import tempfile
 
 KEYS = {"pid", "tid", "part", "unit", "line", "function", "call", "text", "result", "detail", "error",
-        "injected", "owner", "docs"}
+        "injected", "owner", "handle", "loop", "docs"}
 TEXT_LINE = re.compile(r"^uvref\[\d+(/\d+)?\] (\S+) +(\S+/\S+):(\d+) (\S+) +(\w+)\(.*\) = (-1 E[A-Z0-9]+.*|\d+.*)$")
 
 failures = []
@@ -99,10 +101,11 @@ def loop_init(args):
     check(all(r["part"] == "loop-init" for r in records),
           "the filter let through: %s" % sorted({r["part"] for r in records} - {"loop-init"}))
     creating = [r for r in records if r["call"] in ("epoll_create1", "pipe2", "eventfd2")][:4]
-    expected = [("epoll_create1", "Stage 1: loop->backend_fd", "loop->backend_fd"),
+    # LOOP: "loop 0x...", the address the line's `loop` key holds.
+    expected = [("epoll_create1", "Stage 1: LOOP->backend_fd", "loop->backend_fd"),
                 ("pipe2", "Stage 2: signal_lock_pipefd", "signal_lock_pipefd[0]"),
-                ("pipe2", "Stage 3: loop->signal_pipefd", "loop->signal_pipefd[0]"),
-                ("eventfd2", "Stage 4: loop->async_io_watcher.fd", "loop->async_io_watcher.fd")]
+                ("pipe2", "Stage 3: LOOP->signal_pipefd", "loop->signal_pipefd[0]"),
+                ("eventfd2", "Stage 4: LOOP->async_io_watcher.fd", "loop->async_io_watcher.fd")]
     check(len(creating) == 4, "four descriptor-making calls expected, got %d" % len(creating))
     # The tour prints "fd N  <kind>  <flags>  <owner>" for each new descriptor, the owner
     # read off the loop's fields (src/debug/fd_owner.cpp).
@@ -114,10 +117,19 @@ def loop_init(args):
     for rec, (call, owner, field) in zip(creating, expected):
         check(rec["call"] == call, "expected %s, got %s" % (call, rec["text"]))
         check(rec["error"] is None, "%s failed: %s" % (rec["text"], rec["error"]))
+        if "LOOP" in owner:
+            check(rec["loop"] is not None and re.fullmatch(r"0x[0-9a-f]+", rec["loop"]) is not None,
+                  "%s: no loop address: %r" % (call, rec["loop"]))
+            owner = owner.replace("LOOP", "loop %s" % rec["loop"])
+        else:
+            check(rec["loop"] is None, "%s: the lock pipe belongs to no loop, the line says %r" % (call, rec["loop"]))
+        check(rec["handle"] is None, "%s: a loop-init line names a handle: %r" % (call, rec["handle"]))
         check((rec["owner"] or "").startswith(owner), "%s: owner %r, expected %r" % (call, rec["owner"], owner))
         fd = fds_of(rec)[0]
         check(tour_owner.get(fd, "").startswith(field),
               "%s: fd %d is %r in the tour's output, the trace says %r" % (call, fd, tour_owner.get(fd), field))
+    loops = {r["loop"] for r in creating if r["call"] != "pipe2" or "signal_pipe" in r["unit"]}
+    check(len(loops) == 1, "stages 1, 3 and 4 of the first loop name different loops: %s" % sorted(map(str, loops)))
     units = [r["unit"] for r in creating]
     check(units == ["loop_init/epoll_create.cpp", "loop_init/signal_lock_pipe.cpp",
                     "loop_init/signal_pipe.cpp", "loop_init/async_eventfd.cpp"], "units: %s" % units)
