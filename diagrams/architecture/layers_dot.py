@@ -10,18 +10,16 @@ bottom and nothing points up except where two directories include each
 other: those pairs are drawn as one red double arrow, at the higher one's
 layer. The public header (uv.h), which every directory includes, is left out.
 """
-import html
 import os
 import sys
 from typing import Dict, List, Set
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "meta"))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [os.path.join(HERE, "..", "..", "tests", "meta"), os.path.join(HERE, "..")]
 from include_graph import directory_edges  # noqa: E402
+from dot_style import GREY, INK, MONO, RULE, esc, finish  # noqa: E402
 
-INK = "#1a1a1a"
-GREY = "#555555"
 FILL = ["#dcefd9", "#d6e6f7", "#e8dcf3", "#fbe3c8", "#f7d6d6", "#f3f0c8", "#e0e0e0"]
-MONO = "DejaVu Sans Mono, Menlo, Consolas, monospace"
 
 
 def strongly_connected(edges: Dict[str, Set[str]]) -> Dict[str, int]:
@@ -74,7 +72,7 @@ def layers(edges: Dict[str, Set[str]]) -> Dict[str, int]:
 def node(src: str, name: str, layer: int) -> str:
     files = sorted(f for f in os.listdir(os.path.join(src, name)) if not f.startswith("."))
     rows = [f'<TR><TD BGCOLOR="{FILL[layer % len(FILL)]}"><FONT COLOR="{INK}" POINT-SIZE="13"><B>'
-            f'{html.escape(name)}/</B></FONT></TD></TR>']
+            f'{esc(name)}/</B></FONT></TD></TR>']
     lines, line = [], ""
     for f in files:  # wrap the file list at about 36 characters
         piece = (line + "  " if line else "") + f
@@ -86,10 +84,10 @@ def node(src: str, name: str, layer: int) -> str:
     if line:
         lines.append(line)
     rows.append(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT" BGCOLOR="#ffffff"><FONT COLOR="{GREY}" '
-                f'POINT-SIZE="11" FACE="{MONO}">{"<BR/>".join(html.escape(x) for x in lines)}'
+                f'POINT-SIZE="11" FACE="{MONO}">{"<BR/>".join(esc(x) for x in lines)}'
                 f'</FONT></TD></TR>')
     return (f'  "{name}" [label=<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" '
-            f'COLOR="#9a9a9a">{"".join(rows)}</TABLE>>];')
+            f'COLOR="{RULE}">{"".join(rows)}</TABLE>>];')
 
 
 def main(argv: List[str]) -> None:
@@ -121,9 +119,7 @@ def main(argv: List[str]) -> None:
             else:
                 out.append(f'  "{a}" -> "{b}";')
             drawn.add((a, b))
-    out.append("}")
-    with open(out_path, "w", encoding="utf-8") as f:
-        f.write("\n".join(out) + "\n")
+    finish(out_path, out)
 
 
 if __name__ == "__main__":

@@ -11,16 +11,18 @@ the same scale. Nothing is typed in: a message missing from the run, or a
 truncated one, fails the build instead of drawing a stale picture.
 """
 import json
+import os
 import sys
 
-INK = "#1a1a1a"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from dot_style import INK, MONO, finish  # noqa: E402
+
 HEADER = "#d6e6f7"
 RIGHTS = "#dcefd9"
 CREDS = "#fbe3c8"
 PAD = "#eeeeee"
 ROOM = "#ffffff"
 LIBUV = "#f3d9d9"
-MONO = "DejaVu Sans Mono, Menlo, Consolas, monospace"
 SCALE = 0.9  # points per byte, so 1088 bytes fit a page width
 
 
@@ -73,10 +75,8 @@ def main():
         ' and the flag saying so (MSG_CTRUNC) is never checked</b></td></tr>'
         '<tr><td align="left">%s</td></tr></table>>];'
         % (probe["buffer"], probe["written"], uvref_row, libuv, libuv_row),
-        "}",
     ]
-    with open(out_path, "w") as f:
-        f.write("\n".join(lines) + "\n")
+    finish(out_path, lines)
 
 
 if __name__ == "__main__":

@@ -14,22 +14,18 @@ the JSON; the reference count is the table entries that point at the write
 end plus the message still queued, and the writer test is the kernel's
 answer that the count is not zero.
 """
-import html
 import json
+import os
 import sys
 
-INK = "#1a1a1a"
-GREY = "#555555"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from dot_style import GREY, INK, MONO, command_line, esc  # noqa: E402
+
 EDGE = "#7a7a7a"
 WRITE = "#dcefd9"     # the passed file (the pipe's write end)
 SOCK = "#d6e6f7"
 KERNEL = "#e8dcf3"
 OTHER = "#f4f4f4"
-MONO = "DejaVu Sans Mono, Menlo, Consolas, monospace"
-
-
-def esc(s) -> str:
-    return html.escape(str(s), quote=True)
 
 
 def flags(e) -> str:
@@ -107,6 +103,4 @@ def main(src: str, dst: str) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        sys.exit(__doc__)
-    main(sys.argv[1], sys.argv[2])
+    command_line(main, __doc__, 2)

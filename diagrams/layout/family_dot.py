@@ -11,16 +11,17 @@ are a prefix of its own, same names at the same offsets. Each box lists the
 fields the struct adds; a dashed edge goes from a request to the handle type
 its fields point to.
 """
-import html
 import json
+import os
 import re
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from dot_style import GREY, INK, MONO, RULE, esc, finish  # noqa: E402
 
 BASES = ["uv_stream_s", "uv_handle_s", "uv_req_s"]  # most derived first
 FILL = {"uv_handle_s": "#d6e6f7", "uv_stream_s": "#dcefd9", "uv_req_s": "#e8dcf3"}
 LEAF = "#fbe3c8"
-INK = "#1a1a1a"
-GREY = "#555555"
 
 
 def typedef_name(struct: str) -> str:
@@ -47,17 +48,17 @@ def node(name, layout, parent):
     added = fields[len(layout[parent]["fields"]):] if parent else fields
     fill = FILL.get(name, LEAF)
     rows = [f'<TR><TD BGCOLOR="{fill}" ALIGN="LEFT"><FONT COLOR="{INK}"><B>'
-            f'{html.escape(typedef_name(name))}</B> · {layout[name]["size"]} B</FONT></TD></TR>']
+            f'{esc(typedef_name(name))}</B> · {layout[name]["size"]} B</FONT></TD></TR>']
     if added:
-        names = "<BR/>".join(html.escape(f["name"]) for f in added)
+        names = "<BR/>".join(esc(f["name"]) for f in added)
         rows.append(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT" BGCOLOR="#ffffff"><FONT COLOR="{GREY}" '
-                    f'POINT-SIZE="9" FACE="DejaVu Sans Mono, Menlo, Consolas, monospace">'
+                    f'POINT-SIZE="9" FACE="{MONO}">'
                     f"{names}</FONT></TD></TR>")
     else:
         rows.append(f'<TR><TD ALIGN="LEFT" BGCOLOR="#ffffff"><FONT COLOR="{GREY}" '
                     f'POINT-SIZE="9"><I>no fields of its own</I></FONT></TD></TR>')
     return (f'  "{name}" [label=<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" '
-            f'COLOR="#9a9a9a">{"".join(rows)}</TABLE>>];')
+            f'COLOR="{RULE}">{"".join(rows)}</TABLE>>];')
 
 
 def main(argv):
@@ -93,9 +94,7 @@ def main(argv):
             out.append(f'  "{name}" -> "{target}" [style=dashed, arrowhead=vee, '
                        f'constraint=false, color="#8a6db3", fontcolor="#5b3f86", fontsize="9", '
                        f'label="{", ".join(fields)}"];')
-    out.append("}")
-    with open(argv[1], "w", encoding="utf-8") as f:
-        f.write("\n".join(out) + "\n")
+    finish(argv[1], out)
 
 
 if __name__ == "__main__":

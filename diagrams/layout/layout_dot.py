@@ -14,9 +14,12 @@ Readable on light and dark themes: the diagram is an opaque light card with
 dark text, on a transparent page background.
 """
 import argparse
-import html
 import json
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from dot_style import INK, MONO, RULE, esc  # noqa: E402
 
 GROUPS = [  # (struct whose fields end this group, label, macro, fill colour)
     ("uv_handle_s", "uv_handle_t", "UV_HANDLE_FIELDS", "#d6e6f7"),
@@ -26,12 +29,7 @@ GROUPS = [  # (struct whose fields end this group, label, macro, fill colour)
 HOLE = "#eeeeee"
 DIFF = "#f6c9c9"
 NEAR = "#fff2b3"
-INK = "#1a1a1a"
 GREY = "#666666"
-
-
-def esc(s) -> str:
-    return html.escape(str(s), quote=True)
 
 
 def cell(text, bg=None, align="LEFT", span=1, mono=False, size=None, color=INK, bold=False):
@@ -45,7 +43,7 @@ def cell(text, bg=None, align="LEFT", span=1, mono=False, size=None, color=INK, 
         body = f"<B>{body}</B>"
     font = [f'COLOR="{color}"']
     if mono:
-        font.append('FACE="DejaVu Sans Mono, Menlo, Consolas, monospace"')
+        font.append(f'FACE="{MONO}"')
     if size:
         font.append(f'POINT-SIZE="{size}"')
     return f"<TD {' '.join(attrs)}><FONT {' '.join(font)}>{body}</FONT></TD>"
@@ -126,7 +124,7 @@ def build(uv, lib, struct):
     legend = ("= identical &#160; ≈ same offset and size, other type &#160; "
               "≠ differs &#160; grey: padding")
     rows.append("<TR>" + cell(legend, bg="#ffffff", span=4, size=9, color=GREY) + "</TR>")
-    table = ('<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" COLOR="#9a9a9a" BGCOLOR="#ffffff">\n'
+    table = (f'<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" COLOR="{RULE}" BGCOLOR="#ffffff">\n'
              + "\n".join(rows) + "\n</TABLE>")
     return ("digraph layout {\n"
             '  graph [bgcolor="transparent", pad="0.1", margin="0"];\n'

@@ -11,17 +11,16 @@ descriptor with its flags, the flags the kernel reports afterwards, the field
 that owns it, and whether the first uv_run() registered it with epoll.
 Nothing here is typed in: a change to a stage changes the picture.
 """
-import html
 import json
+import os
 import re
 import sys
 
-INK = "#1a1a1a"
-GREY = "#555555"
-EDGE = "#9a9a9a"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from dot_style import GREY, INK, MONO, command_line, esc, finish, table  # noqa: E402
+
 FILL = {"anon_inode:[eventpoll]": "#d6e6f7", "pipe": "#dcefd9", "anon_inode:[eventfd]": "#fbe3c8"}
 OTHER = "#eeeeee"
-MONO = "DejaVu Sans Mono, Menlo, Consolas, monospace"
 EPOLL_BITS = [(0x001, "EPOLLIN"), (0x002, "EPOLLPRI"), (0x004, "EPOLLOUT"), (0x008, "EPOLLERR"),
               (0x010, "EPOLLHUP"), (0x2000, "EPOLLRDHUP"), (0x80000000, "EPOLLET")]
 
@@ -65,10 +64,9 @@ def td(text, **attrs):
 ORDINAL = {1: "1st", 2: "2nd", 3: "3rd"}
 
 
-def table(rows, port=""):
-    p = f' PORT="{port}"' if port else ""
-    return (f'<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3" COLOR="{EDGE}"{p}>'
-            + "".join(f"<TR>{r}</TR>" for r in rows) + "</TABLE>>")
+def boxed(rows, port=""):
+    """A box of cells, one a row; `port` names it for edges."""
+    return table([f"<TR>{r}</TR>" for r in rows], padding=3, extra=f' PORT="{port}"' if port else "")
 
 
 def main(probe_path, trace_path, out_path):
@@ -80,7 +78,7 @@ def main(probe_path, trace_path, out_path):
 
     # Three columns, one row per descriptor, in the order the stages ran:
     # stage -> descriptor (call, flags, epoll) -> owner.
-    title = (f'<B>uv_loop_init() in {html.escape(probe["version"])}, stage by stage, '
+    title = (f'<B>uv_loop_init() in {esc(probe["version"])}, stage by stage, '
              f"from a live run</B>"
              f'<BR/><FONT POINT-SIZE="9" COLOR="{GREY}">epoll interest list '
              f"(/proc/self/fdinfo/{_backend(probe)})<BR/>after uv_loop_init: "
@@ -97,7 +95,7 @@ def main(probe_path, trace_path, out_path):
     # stage first so the first to run is at the top.
     for order, stage in reversed(list(enumerate(stages, start=1))):
         when = ORDINAL.get(order, f"{order}th")
-        dot.append(f'  s{order} [label={table([td(f"<B>runs {when}</B>", bgcolor="#eeeeee", align="left"), td(html.escape(_stage_name(stage["stage"])), bgcolor="#ffffff", align="left")])}];')
+        dot.append(f'  s{order} [label={boxed([td(f"<B>runs {when}</B>", bgcolor="#eeeeee", align="left"), td(esc(_stage_name(stage["stage"])), bgcolor="#ffffff", align="left")])}];')
         if not stage["fds"]:
             dot.append(f'  s{order}_none [label="(no new descriptor)", fontcolor="{GREY}"];')
             dot.append(f"  s{order} -> s{order}_none;")
@@ -110,31 +108,29 @@ def main(probe_path, trace_path, out_path):
             epoll = (f"in epoll after the 1st uv_run: {events_name(ev)}"
                      if ev is not None else "not in the epoll set")
             rows = [
-                td(f'<B>fd {d["fd"]}</B>  {html.escape(d["kind"])}', bgcolor=fill, align="left"),
-                td(f'<FONT FACE="{MONO}" POINT-SIZE="9">{html.escape(call)}</FONT>',
+                td(f'<B>fd {d["fd"]}</B>  {esc(d["kind"])}', bgcolor=fill, align="left"),
+                td(f'<FONT FACE="{MONO}" POINT-SIZE="9">{esc(call)}</FONT>',
                    bgcolor="#ffffff", align="left"),
                 td(f'<FONT POINT-SIZE="9">now: {flags}</FONT>', bgcolor="#ffffff", align="left"),
                 td(f'<FONT POINT-SIZE="9" COLOR="{GREY}">{epoll}</FONT>', bgcolor="#ffffff",
                    align="left"),
             ]
-            dot.append(f'  fd{d["fd"]} [label={table(rows)}];')
+            dot.append(f'  fd{d["fd"]} [label={boxed(rows)}];')
             where, field, why = split_owner(d["owner"])
             head = {"loop": ("uv_loop_t field", "#d6e6f7"),
                     "global": ("process global (shared by all loops)", "#eeeeee")}.get(
                         where, ("owner not found", "#f6d5d5"))
             orows = [td(f'<FONT POINT-SIZE="9">{head[0]}</FONT>', bgcolor=head[1], align="left"),
-                     td(f'<FONT FACE="{MONO}" POINT-SIZE="9">{html.escape(field)}</FONT>',
+                     td(f'<FONT FACE="{MONO}" POINT-SIZE="9">{esc(field)}</FONT>',
                         bgcolor="#ffffff", align="left")]
             if why:
-                orows.append(td(f'<FONT POINT-SIZE="9" COLOR="{GREY}">{html.escape(why)}</FONT>',
+                orows.append(td(f'<FONT POINT-SIZE="9" COLOR="{GREY}">{esc(why)}</FONT>',
                                 bgcolor="#ffffff", align="left"))
-            dot.append(f'  o{d["fd"]} [label={table(orows)}];')
+            dot.append(f'  o{d["fd"]} [label={boxed(orows)}];')
             dot.append(f"  s{order} -> fd{d['fd']};")
             dot.append(f'  fd{d["fd"]} -> o{d["fd"]} [label=" held in", fontsize="10", '
                        f'fontcolor="{GREY}"];')
-    dot.append("}")
-    with open(out_path, "w", encoding="utf-8") as f:
-        f.write("\n".join(dot) + "\n")
+    finish(out_path, dot)
 
 
 def _stage_name(text):
@@ -157,6 +153,4 @@ def _list(entries):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 4:
-        sys.exit(__doc__)
-    main(*sys.argv[1:])
+    command_line(main, __doc__, 3)

@@ -45,9 +45,11 @@ the site never shows an empty or stale trace.
 import argparse
 import os
 import re
-import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import captured_run  # noqa: E402
 
 TRACED = "pipe2,eventfd2,epoll_create1,epoll_ctl,close"
 LINE = re.compile(r"^(\d+)\s+(.*)$")
@@ -63,11 +65,7 @@ RETURNS_FD = {"eventfd2", "epoll_create1", "socket", "accept", "accept4", "open"
 
 
 def fail(msg: str) -> None:
-    print(f"strace_capture: {msg}", file=sys.stderr)
-    print("strace_capture: the docs show system-call traces taken at build time; without one "
-          "the site cannot be built (configure with -DUVREF_BUILD_DOCS=OFF to skip the docs)",
-          file=sys.stderr)
-    sys.exit(1)
+    captured_run.fail("strace_capture", msg)
 
 
 MARKER = re.compile(r'^write\(-1, "(## [^"]*)", \d+\)\s+= -1 EBADF')
@@ -192,25 +190,15 @@ def main() -> int:
                     help="a call the trace must contain, or the capture fails")
     ap.add_argument("program", nargs=argparse.REMAINDER)
     a = ap.parse_args()
-    cmd = a.program[1:] if a.program[:1] == ["--"] else a.program
-    if not cmd:
-        ap.error("no program given")
+    cmd = captured_run.program(ap, a.program)
 
     with tempfile.TemporaryDirectory() as tmp:
         raw_path = os.path.join(tmp, "raw.strace")
-        try:
-            # close_fds (the default) leaves the child only 0, 1 and 2.
-            follow = ["-ff"] if a.follow_forks else ["-f"]
-            proc = subprocess.run([a.strace] + follow + ["-e", f"trace={a.syscalls}", "-o", raw_path]
-                                  + cmd,
-                                  stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                                  close_fds=True, timeout=60)
-        except FileNotFoundError:
-            fail(f"{a.strace} not found (apt-get install strace)")
-        if proc.returncode != 0:
-            fail(f"'{' '.join(cmd)}' under strace exited with {proc.returncode}; strace said:\n"
-                 f"{proc.stderr.strip() or '(nothing)'}\n(inside a container, ptrace may be "
-                 "forbidden: run with --cap-add=SYS_PTRACE or a seccomp profile that allows it)")
+        follow = ["-ff"] if a.follow_forks else ["-f"]
+        proc = captured_run.run("strace_capture",
+                                [a.strace] + follow + ["-e", f"trace={a.syscalls}", "-o", raw_path] + cmd,
+                                hint="\n(is strace installed? inside a container, ptrace may be forbidden: "
+                                     "run with --cap-add=SYS_PTRACE or a seccomp profile that allows it)")
         try:
             if a.follow_forks:
                 files = {}
@@ -231,13 +219,9 @@ def main() -> int:
     if not any(line.startswith(a.require + "(") for line in lines):
         fail(f"the trace of '{' '.join(cmd)}' has no {a.require} call; strace said: "
              f"{proc.stderr.strip() or '(nothing)'}")
-    with open(a.trace + ".tmp", "w", encoding="utf-8") as f:
-        f.write("\n".join(lines) + "\n")
-    os.replace(a.trace + ".tmp", a.trace)
+    captured_run.write_whole(a.trace, "\n".join(lines) + "\n")
     if a.stdout:
-        with open(a.stdout + ".tmp", "w", encoding="utf-8") as f:
-            f.write(proc.stdout)
-        os.replace(a.stdout + ".tmp", a.stdout)
+        captured_run.write_whole(a.stdout, proc.stdout)
     return 0
 
 

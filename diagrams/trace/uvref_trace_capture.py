@@ -20,9 +20,11 @@ import collections
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import captured_run  # noqa: E402
 
 
 def relabel(rec, names):
@@ -71,18 +73,12 @@ def main():
     ap.add_argument("--skip", default="", help="calls to count but not show (rt_sigaction,...)")
     ap.add_argument("command", nargs=argparse.REMAINDER)
     a = ap.parse_args()
-    command = a.command[1:] if a.command[:1] == ["--"] else a.command
-    if not command:
-        ap.error("no program given")
+    command = captured_run.program(ap, a.command)
 
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "trace.jsonl")
         env = dict(os.environ, UVREF_TRACE="%s,%s" % (a.parts, path), UVREF_TRACE_FORMAT="json")
-        proc = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              timeout=120, close_fds=True)
-        if proc.returncode != 0:
-            sys.exit("uvref_trace_capture: %s exited with %d:\n%s" % (
-                command[0], proc.returncode, proc.stderr.decode(errors="replace")[-2000:]))
+        captured_run.run("uvref_trace_capture", command, env=env, timeout=120)
         records = []
         with open(path, encoding="utf-8") as f:
             for n, text in enumerate(f, 1):
@@ -116,8 +112,7 @@ def main():
     for pid, calls in left.items():
         lines.append("%-6s ... and %d more lines: %s" % (
             pid, sum(calls.values()), ", ".join("%s %d" % c for c in calls.most_common())))
-    with open(a.out, "w", encoding="utf-8") as f:
-        f.write("\n".join(lines) + "\n")
+    captured_run.write_whole(a.out, "\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

@@ -34,3 +34,10 @@ def env_version() -> int:
             with open(os.path.join(here, name), "rb") as f:
                 digest.update(f.read())
     return int(digest.hexdigest()[:8], 16)
+
+
+def extension_metadata() -> dict:
+    """What every local extension's setup() returns: safe for parallel reads and writes,
+    and re-read in full whenever any local extension changes (env_version)."""
+    return {"version": "1", "env_version": env_version(),
+            "parallel_read_safe": True, "parallel_write_safe": True}

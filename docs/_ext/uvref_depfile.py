@@ -17,7 +17,7 @@ from sphinx.application import Sphinx
 
 from sphinx.util import logging
 
-from uvref_common import add_config, env_version
+from uvref_common import add_config, extension_metadata
 
 logger = logging.getLogger(__name__)
 
@@ -62,5 +62,4 @@ def setup(app: Sphinx):
     add_config(app, "uvref_depfile", "", "")
     add_config(app, "uvref_stamp", "", "")
     app.connect("build-finished", _finished)
-    return {"version": "1", "env_version": env_version(),
-            "parallel_read_safe": True, "parallel_write_safe": True}
+    return extension_metadata()

@@ -55,7 +55,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from sphinx.util import logging
 
-from uvref_common import add_config, env_version
+from uvref_common import add_config, extension_metadata
 
 logger = logging.getLogger(__name__)
 
@@ -270,5 +270,4 @@ def setup(app: Sphinx):
     app.add_directive("uvref-diagram", UvrefDiagram)
     app.add_directive("uvref-trace", UvrefTrace)
     app.add_directive("unit-trace", UnitTrace)
-    return {"version": "1", "env_version": env_version(),
-            "parallel_read_safe": True, "parallel_write_safe": True}
+    return extension_metadata()

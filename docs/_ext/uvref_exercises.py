@@ -29,7 +29,7 @@ from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from uvref_common import env_version, setup_common, source_root
+from uvref_common import extension_metadata, setup_common, source_root
 
 
 def _exkit(app_root):
@@ -165,5 +165,4 @@ def setup(app: Sphinx):
     app.add_directive("exercise", Exercise)
     app.add_directive("exercise-list", ExerciseList)
     app.add_directive("exercise-plan", ExercisePlan)
-    return {"version": "1", "env_version": env_version(),
-            "parallel_read_safe": True, "parallel_write_safe": True}
+    return extension_metadata()

@@ -20,7 +20,7 @@ import re
 
 from sphinx.application import Sphinx
 
-from uvref_common import env_version
+from uvref_common import extension_metadata
 
 IMPORT = re.compile(r'^import\s+Gumshoe\s+from\s+"\./gumshoe-patched\.js";?\s*$', re.M)
 
@@ -50,5 +50,4 @@ def _bundle(app: Sphinx, exception) -> None:
 
 def setup(app: Sphinx):
     app.connect("build-finished", _bundle)
-    return {"version": "1", "env_version": env_version(),
-            "parallel_read_safe": True, "parallel_write_safe": True}
+    return extension_metadata()

@@ -21,7 +21,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxRole
 
-from uvref_common import add_config, setup_common, source_root, env_version
+from uvref_common import add_config, extension_metadata, setup_common, source_root
 
 # libuv publishes its documentation of the v1.x branch here; entries added
 # after 1.44 carry a "New in version" note on the page itself.
@@ -92,5 +92,4 @@ def setup(app: Sphinx):
     add_config(app, "uvref_libuv_docs", LIBUV_DOCS, "env")
     app.add_role("libuv-doc", LibuvDocRole())
     app.connect("doctree-resolved", _signature_links)
-    return {"version": "1", "env_version": env_version(),
-            "parallel_read_safe": True, "parallel_write_safe": True}
+    return extension_metadata()

@@ -7,7 +7,7 @@ the missing document, and a :glob: pattern that matches nothing warns too.
 """
 from sphinx.application import Sphinx
 
-from uvref_common import env_version
+from uvref_common import extension_metadata
 from sphinx.directives.other import TocTree
 
 
@@ -24,5 +24,4 @@ class OptionalTocTree(TocTree):
 
 def setup(app: Sphinx):
     app.add_directive("optional-toctree", OptionalTocTree)
-    return {"version": "1", "env_version": env_version(),
-            "parallel_read_safe": True, "parallel_write_safe": True}
+    return extension_metadata()

@@ -19,7 +19,7 @@ from typing import Dict, List, Set, Tuple
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from uvref_common import env_version, setup_common, source_root
+from uvref_common import extension_metadata, setup_common, source_root
 from uvref_unitcode import RegionError, extract_region, region_names
 
 STOP = re.compile(r"^(?:#\d+\s+)?(?:Thread .*? hit )?(?:(?:Temporary b|B)reakpoint [\d.]+, )?(\S.*?) \(.*\) at ([\w.+-]+)$")
@@ -133,5 +133,4 @@ def setup(app: Sphinx):
     setup_common(app)
     app.connect("env-updated", _compute)
     app.connect("doctree-resolved", _resolved)
-    return {"version": "1", "env_version": env_version(),
-            "parallel_read_safe": True, "parallel_write_safe": True}
+    return extension_metadata()

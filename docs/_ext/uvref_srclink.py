@@ -18,7 +18,7 @@ from sphinx.application import Sphinx
 
 
 import uvref_doxyindex
-from uvref_common import add_config, setup_common, env_version
+from uvref_common import add_config, extension_metadata, setup_common
 
 
 SOURCE_PATH = re.compile(r"^src/[\w/.-]+\.(?:h|cpp)$")
@@ -103,5 +103,4 @@ def setup(app: Sphinx):
     add_config(app, "uvref_doxygen_html", "doxygen", "html")
     app.add_node(doxylink)
     app.connect("doctree-resolved", _resolved)
-    return {"version": "1", "env_version": env_version(),
-            "parallel_read_safe": True, "parallel_write_safe": True}
+    return extension_metadata()

@@ -34,7 +34,7 @@ from sphinx.directives.code import container_wrapper
 from sphinx.util.docutils import SphinxDirective
 
 import uvref_doxyindex
-from uvref_common import setup_common, source_root, env_version
+from uvref_common import extension_metadata, setup_common, source_root
 from uvref_srclink import doxylink
 
 MARKER = re.compile(r"^\s*(?://|/\*|#)\s*\[(/?)docs:([A-Za-z0-9_.-]+)\]\s*(?:\*/)?\s*$")
@@ -205,5 +205,4 @@ def setup(app: Sphinx):
     app.add_directive("unit-code", UnitCode)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
-    return {"version": "1", "env_version": env_version(),
-            "parallel_read_safe": True, "parallel_write_safe": True}
+    return extension_metadata()

@@ -22,7 +22,7 @@ import os
 from sphinx.application import Sphinx
 from sphinx.directives.code import LiteralInclude
 
-from uvref_common import env_version
+from uvref_common import extension_metadata
 
 
 class SourceRelativeLiteralInclude(LiteralInclude):
@@ -41,5 +41,4 @@ class SourceRelativeLiteralInclude(LiteralInclude):
 
 def setup(app: Sphinx):
     app.add_directive("literalinclude", SourceRelativeLiteralInclude, override=True)
-    return {"version": "1", "env_version": env_version(),
-            "parallel_read_safe": True, "parallel_write_safe": True}
+    return extension_metadata()

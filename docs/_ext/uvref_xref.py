@@ -26,7 +26,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 import uvref_doxyindex
-from uvref_common import add_config, setup_common, source_root, env_version
+from uvref_common import add_config, extension_metadata, setup_common, source_root
 from uvref_srclink import doxylink
 
 logger = logging.getLogger(__name__)
@@ -283,5 +283,4 @@ def setup(app: Sphinx):
     add_config(app, "uvref_doxygen_html", "doxygen", "html")
     app.connect("build-finished", _link_doxygen_docpages)
     app.add_directive("libuv-xref", LibuvXref)
-    return {"version": "1", "env_version": env_version(),
-            "parallel_read_safe": True, "parallel_write_safe": True}
+    return extension_metadata()

@@ -186,4 +186,30 @@ static inline void diff_pipe_pair(uv_loop_t* loop, uv_pipe_t* a, uv_pipe_t* b) {
   CHECK(uv_pipe_open(b, sv[1]) == 0);
 }
 
+/* Where a program's socket paths go, written to @p dir: $DIFF_TMPDIR (set by
+ * run_diff.py, which prints paths relative to it) or, run by hand, a fresh
+ * /tmp/NAME-XXXXXX. Returns @p dir if it made the directory (diff_finish
+ * removes it), NULL for $DIFF_TMPDIR (the runner's to remove). */
+static inline const char* diff_scratch_dir(char* dir, size_t size, const char* name) {
+  const char* env = getenv("DIFF_TMPDIR");
+  if (env) {
+    snprintf(dir, size, "%s", env);
+    return NULL;
+  }
+  snprintf(dir, size, "/tmp/%s-XXXXXX", name);
+  CHECK(mkdtemp(dir) != NULL);
+  return dir;
+}
+
+/* The end of a program with one loop: runs it until nothing is left, closes
+ * it, reports what the close returned and the descriptors still open, removes
+ * @p made_dir (diff_scratch_dir's answer, may be NULL) and prints "done". */
+static inline void diff_finish(uv_loop_t* loop, const char* made_dir) {
+  uv_run(loop, UV_RUN_DEFAULT);
+  say("uv_loop_close = %s", diff_err(uv_loop_close(loop)));
+  say("descriptors left %d", diff_count_fds());
+  if (made_dir) rmdir(made_dir);
+  diff_done();
+}
+
 #endif

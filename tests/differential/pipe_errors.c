@@ -364,13 +364,7 @@ static void writes(void) {
 
 int main(void) {
   diff_start();
-  const char* env = getenv("DIFF_TMPDIR");
-  if (env) {
-    snprintf(tmp, sizeof tmp, "%s", env);
-  } else {
-    snprintf(tmp, sizeof tmp, "/tmp/pipe_errors-XXXXXX");
-    CHECK(mkdtemp(tmp) != NULL);
-  }
+  const char* made = diff_scratch_dir(tmp, sizeof tmp, "pipe_errors");
   CHECK(uv_loop_init(&loop) == 0);
   binds();
   ipc_listen();
@@ -380,10 +374,6 @@ int main(void) {
   opens();
   names();
   writes();
-  uv_run(&loop, UV_RUN_DEFAULT);
-  say("uv_loop_close = %s", diff_err(uv_loop_close(&loop)));
-  say("descriptors left %d", diff_count_fds());
-  if (!env) rmdir(tmp);
-  diff_done();
+  diff_finish(&loop, made);
   return 0;
 }

@@ -529,13 +529,7 @@ static void trace_run(void) {
 
 int main(int argc, char** argv) {
   diff_start();
-  const char* env = getenv("DIFF_TMPDIR");
-  if (env) {
-    snprintf(tmp, sizeof tmp, "%s", env);
-  } else {
-    snprintf(tmp, sizeof tmp, "/tmp/spawn-XXXXXX");
-    CHECK(mkdtemp(tmp) != NULL);
-  }
+  const char* made = diff_scratch_dir(tmp, sizeof tmp, "spawn");
   const char* run = argc > 1 ? argv[1] : "all";
   CHECK(uv_loop_init(&loop) == 0);
   CHECK(uv_timer_init(&loop, &tick) == 0);
@@ -556,10 +550,6 @@ int main(int argc, char** argv) {
     exepath();
   }
   uv_close((uv_handle_t*)&tick, on_close);
-  uv_run(&loop, UV_RUN_DEFAULT);
-  say("uv_loop_close = %s", diff_err(uv_loop_close(&loop)));
-  say("descriptors left %d", diff_count_fds());
-  if (!env) rmdir(tmp);
-  diff_done();
+  diff_finish(&loop, made);
   return 0;
 }

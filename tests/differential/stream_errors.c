@@ -483,13 +483,7 @@ static void tcp(void) {
 int main(void) {
   diff_start();
   signal(SIGPIPE, SIG_IGN);
-  const char* env = getenv("DIFF_TMPDIR");
-  if (env) {
-    snprintf(tmp, sizeof tmp, "%s", env);
-  } else {
-    snprintf(tmp, sizeof tmp, "/tmp/stream_errors-XXXXXX");
-    CHECK(mkdtemp(tmp) != NULL);
-  }
+  const char* made = diff_scratch_dir(tmp, sizeof tmp, "stream_errors");
   fill_big();
   CHECK(uv_loop_init(&loop) == 0);
   peer_gone();
@@ -499,10 +493,6 @@ int main(void) {
   reads();
   listens();
   tcp();
-  uv_run(&loop, UV_RUN_DEFAULT);
-  say("uv_loop_close = %s", diff_err(uv_loop_close(&loop)));
-  say("descriptors left %d", diff_count_fds());
-  if (!env) rmdir(tmp);
-  diff_done();
+  diff_finish(&loop, made);
   return 0;
 }

@@ -2,14 +2,13 @@
 // row's program call with its fault armed, one test case per program call (the
 // rows naming it are run by run_rows(), see fault_matrix.h).
 #include <sys/eventfd.h>
-#include <sys/un.h>
 
-#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "fault_matrix.h"
+#include "fault_matrix_setup.h"
 #include "test_stream_helpers.h"
 
 using namespace uvref::test;
@@ -148,10 +147,8 @@ std::string drive_accept(const fault::Rule& rule) {
   uv_pipe_t server;
   ListenState st;
   TestLoop loop;
-  std::string path = temp_socket_path("fault");
-  REQUIRE(uv_pipe_init(loop, &server, 0) == 0);
+  std::string path = bind_temp(&server, loop);
   settle(loop);
-  REQUIRE(uv_pipe_bind(&server, path.c_str()) == 0);
   server.data = &st;
   REQUIRE(uv_listen(as_stream(&server), 8, [](uv_stream_t* s, int status) {
             auto* ls = static_cast<ListenState*>(s->data);
@@ -161,11 +158,7 @@ std::string drive_accept(const fault::Rule& rule) {
             REQUIRE(uv_pipe_init(s->loop, &ls->client, 0) == 0);
             REQUIRE(uv_accept(s, as_stream(&ls->client)) == 0);
           }) == 0);
-  Fd client(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  struct sockaddr_un addr = {};
-  addr.sun_family = AF_UNIX;
-  std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
-  REQUIRE(::connect(client, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  Fd client = connect_plain(path);
   {
     fault::ScopedFault f(rule);
     for (int i = 0; i < 5 && st.calls == 0; i++) uv_run(loop, UV_RUN_NOWAIT);
@@ -181,30 +174,20 @@ std::string drive_accept(const fault::Rule& rule) {
 std::string drive_connect(const fault::Rule& rule) {
   uv_pipe_t server, client;
   uv_connect_t req;
-  int calls = 0, status = 1;
+  Reported got;
   TestLoop loop;
-  std::string path = temp_socket_path("fault");
-  REQUIRE(uv_pipe_init(loop, &server, 0) == 0);
-  REQUIRE(uv_pipe_bind(&server, path.c_str()) == 0);
+  std::string path = bind_temp(&server, loop);
   REQUIRE(uv_listen(as_stream(&server), 8, [](uv_stream_t*, int) {}) == 0);
   REQUIRE(uv_pipe_init(loop, &client, 0) == 0);
-  struct Result {
-    int* calls;
-    int* status;
-  } result{&calls, &status};
-  req.data = &result;
+  req.data = &got;
   {
     fault::ScopedFault f(rule);
-    uv_pipe_connect(&req, &client, path.c_str(), [](uv_connect_t* r, int s) {
-      auto* res = static_cast<Result*>(r->data);
-      ++*res->calls;
-      *res->status = s;
-    });
-    CHECK(calls == 0);  // never inside uv_pipe_connect()
+    uv_pipe_connect(&req, &client, path.c_str(), Reported::record<uv_connect_t>);
+    CHECK(got.calls == 0);  // never inside uv_pipe_connect()
   }
-  run_while(loop, [&] { return calls > 0; });
-  REQUIRE(calls == 1);
-  return "connect_cb(" + uv_code(status) + ")";
+  run_while(loop, [&] { return got.calls > 0; });
+  REQUIRE(got.calls == 1);
+  return got.as("connect_cb");
 }
 
 // --- calls that return the error -------------------------------------------------------
@@ -215,7 +198,7 @@ std::string drive_bind(const fault::Rule& rule) {
   std::string path = temp_socket_path("fault");
   REQUIRE(uv_pipe_init(loop, &server, 0) == 0);
   fault::ScopedFault f(rule);
-  return "uv_pipe_bind returns " + uv_code(uv_pipe_bind(&server, path.c_str()));
+  return returns("uv_pipe_bind", uv_pipe_bind(&server, path.c_str()));
 }
 
 /** uv_pipe() or uv_socketpair() (@p make) with the fault armed; a pair made is closed again. */
@@ -231,7 +214,7 @@ std::string drive_pair(const fault::Rule& rule, const char* what, Make make) {
     ::close(fds[0]);
     ::close(fds[1]);
   }
-  return std::string(what) + " returns " + uv_code(r);
+  return returns(what, r);
 }
 
 std::string drive_loop_init(const fault::Rule& rule) {
@@ -242,7 +225,7 @@ std::string drive_loop_init(const fault::Rule& rule) {
     r = uv_loop_init(&l);
   }
   if (r == 0) REQUIRE(uv_loop_close(&l) == 0);
-  return "uv_loop_init returns " + uv_code(r);
+  return returns("uv_loop_init", r);
 }
 
 std::string drive_epoll_wait(const fault::Rule& rule) {

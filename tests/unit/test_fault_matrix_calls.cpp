@@ -4,12 +4,11 @@
 // and paths that retry or ignore it (signal and async delivery, uv_sleep,
 // uv_close's unlink, uv_guess_handle, the EMFILE reserve).
 #include <sys/stat.h>
-#include <sys/un.h>
 
-#include <cstring>
 #include <string>
 
 #include "fault_matrix.h"
+#include "fault_matrix_setup.h"
 #include "test_stream_helpers.h"
 
 using namespace uvref::test;
@@ -34,16 +33,8 @@ std::string drive_pipe_open(const fault::Rule& rule) {
     return "uv_pipe_open returns 0";
   }
   if (!is_open(theirs.get()))
-    return "uv_pipe_open returns " + uv_code(r) + " and closed the descriptor";
-  return "uv_pipe_open returns " + uv_code(r) + "; the descriptor stays the caller's";
-}
-
-/** A pipe bound to a fresh path; the caller's handle, closed by the TestLoop. */
-std::string bind_temp(uv_pipe_t* pipe, uv_loop_t* loop) {
-  std::string path = temp_socket_path("fault");
-  REQUIRE(uv_pipe_init(loop, pipe, 0) == 0);
-  REQUIRE(uv_pipe_bind(pipe, path.c_str()) == 0);
-  return path;
+    return returns("uv_pipe_open", r) + " and closed the descriptor";
+  return returns("uv_pipe_open", r) + "; the descriptor stays the caller's";
 }
 
 std::string drive_listen(const fault::Rule& rule) {
@@ -51,7 +42,7 @@ std::string drive_listen(const fault::Rule& rule) {
   TestLoop loop;
   bind_temp(&server, loop);
   fault::ScopedFault f(rule);
-  return "uv_listen returns " + uv_code(uv_listen(as_stream(&server), 8, [](uv_stream_t*, int) {}));
+  return returns("uv_listen", uv_listen(as_stream(&server), 8, [](uv_stream_t*, int) {}));
 }
 
 std::string drive_getsockname(const fault::Rule& rule) {
@@ -61,7 +52,7 @@ std::string drive_getsockname(const fault::Rule& rule) {
   char name[256];
   std::size_t len = sizeof name;
   fault::ScopedFault f(rule);
-  return "uv_pipe_getsockname returns " + uv_code(uv_pipe_getsockname(&server, name, &len));
+  return returns("uv_pipe_getsockname", uv_pipe_getsockname(&server, name, &len));
 }
 
 std::string drive_getpeername(const fault::Rule& rule) {
@@ -71,7 +62,7 @@ std::string drive_getpeername(const fault::Rule& rule) {
   char name[256];
   std::size_t len = sizeof name;
   fault::ScopedFault f(rule);
-  return "uv_pipe_getpeername returns " + uv_code(uv_pipe_getpeername(&a, name, &len));
+  return returns("uv_pipe_getpeername", uv_pipe_getpeername(&a, name, &len));
 }
 
 std::string drive_chmod(const fault::Rule& rule) {
@@ -80,7 +71,7 @@ std::string drive_chmod(const fault::Rule& rule) {
   std::string path = bind_temp(&server, loop);
   REQUIRE(::chmod(path.c_str(), 0600) == 0);  // so that uv_pipe_chmod has bits to add
   fault::ScopedFault f(rule);
-  return "uv_pipe_chmod returns " + uv_code(uv_pipe_chmod(&server, UV_READABLE | UV_WRITABLE));
+  return returns("uv_pipe_chmod", uv_pipe_chmod(&server, UV_READABLE | UV_WRITABLE));
 }
 
 std::string drive_buffer_size(const fault::Rule& rule, bool set) {
@@ -90,31 +81,22 @@ std::string drive_buffer_size(const fault::Rule& rule, bool set) {
   int value = set ? 65536 : 0;
   fault::ScopedFault f(rule);
   if (set)
-    return "uv_send_buffer_size (set) returns " +
-           uv_code(uv_send_buffer_size(as_handle(&a), &value));
-  return "uv_recv_buffer_size (ask) returns " + uv_code(uv_recv_buffer_size(as_handle(&a), &value));
+    return returns("uv_send_buffer_size (set)", uv_send_buffer_size(as_handle(&a), &value));
+  return returns("uv_recv_buffer_size (ask)", uv_recv_buffer_size(as_handle(&a), &value));
 }
 
 std::string drive_shutdown(const fault::Rule& rule) {
   uv_pipe_t a, b;
   uv_shutdown_t req;
-  int calls = 0, status = 1;
+  Reported got;
   TestLoop loop;
   open_pair(loop, &a, &b);
-  struct Result {
-    int* calls;
-    int* status;
-  } result{&calls, &status};
-  req.data = &result;
+  req.data = &got;
   fault::ScopedFault f(rule);
-  REQUIRE(uv_shutdown(&req, as_stream(&a), [](uv_shutdown_t* r, int s) {
-            auto* res = static_cast<Result*>(r->data);
-            ++*res->calls;
-            *res->status = s;
-          }) == 0);
-  run_while(loop, [&] { return calls > 0; });
-  REQUIRE(calls == 1);
-  return "shutdown_cb(" + uv_code(status) + ")";
+  REQUIRE(uv_shutdown(&req, as_stream(&a), Reported::record<uv_shutdown_t>) == 0);
+  run_while(loop, [&] { return got.calls > 0; });
+  REQUIRE(got.calls == 1);
+  return got.as("shutdown_cb");
 }
 
 /** uv_close() of a bound pipe: unlink() of its socket file. */
@@ -146,8 +128,8 @@ std::string drive_signal_start(const fault::Rule& rule) {
         &sig, [](uv_signal_t*, int) {}, SIGUSR1);
   }
   if (r != 0 && uv_is_active(as_handle(&sig)))
-    return "uv_signal_start returns " + uv_code(r) + " but the handle is active";
-  return "uv_signal_start returns " + uv_code(r);
+    return returns("uv_signal_start", r) + " but the handle is active";
+  return returns("uv_signal_start", r);
 }
 
 /** SIGUSR1 raised once while a handle watches it; the fault armed around raise() and the loop. */
@@ -212,12 +194,12 @@ std::string drive_exepath(const fault::Rule& rule) {
   char path[4096];
   std::size_t size = sizeof path;
   fault::ScopedFault f(rule);
-  return "uv_exepath returns " + uv_code(uv_exepath(path, &size));
+  return returns("uv_exepath", uv_exepath(path, &size));
 }
 
 std::string drive_kill(const fault::Rule& rule) {
   fault::ScopedFault f(rule);
-  return "uv_kill returns " + uv_code(uv_kill(::getpid(), 0));  // signal 0: asks only
+  return returns("uv_kill", uv_kill(::getpid(), 0));  // signal 0: asks only
 }
 
 std::string drive_guess_handle(const fault::Rule& rule) {
@@ -233,7 +215,7 @@ std::string drive_guess_handle(const fault::Rule& rule) {
  */
 std::string drive_no_reserve(const fault::Rule& rule) {
   uv_pipe_t server;
-  int calls = 0, status = 1;
+  Reported got;
   TestLoop loop;
   std::string path = temp_socket_path("fault");
   {
@@ -243,27 +225,15 @@ std::string drive_no_reserve(const fault::Rule& rule) {
     REQUIRE(uv_pipe_init(loop, &server, 0) == 0);
   }
   REQUIRE(uv_pipe_bind(&server, path.c_str()) == 0);
-  struct Result {
-    int* calls;
-    int* status;
-  } result{&calls, &status};
-  server.data = &result;
-  REQUIRE(uv_listen(as_stream(&server), 8, [](uv_stream_t* s, int st) {
-            auto* res = static_cast<Result*>(s->data);
-            ++*res->calls;
-            *res->status = st;
-          }) == 0);
-  Fd client(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  struct sockaddr_un addr = {};
-  addr.sun_family = AF_UNIX;
-  std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
-  REQUIRE(::connect(client, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  server.data = &got;
+  REQUIRE(uv_listen(as_stream(&server), 8, Reported::record<uv_stream_t>) == 0);
+  Fd client = connect_plain(path);
   {
     fault::ScopedFault emfile({.call = Call::accept4, .error = EMFILE});
-    for (int i = 0; i < 5 && calls == 0; i++) uv_run(loop, UV_RUN_NOWAIT);
+    for (int i = 0; i < 5 && got.calls == 0; i++) uv_run(loop, UV_RUN_NOWAIT);
   }
-  if (calls == 0) return "connection_cb not called";
-  return "connection_cb(" + uv_code(status) + ")";
+  if (got.calls == 0) return "connection_cb not called";
+  return got.as("connection_cb");
 }
 
 }  // namespace

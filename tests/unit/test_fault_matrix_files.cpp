@@ -10,6 +10,7 @@
 
 #include "core/internal.h"
 #include "fault_matrix.h"
+#include "fault_matrix_setup.h"
 #include "test_stream_helpers.h"
 #include "support/test_support.h"
 #include "test_fs_support.h"
@@ -34,10 +35,6 @@ struct ScratchFile {
   }
   ~ScratchFile() { ::close(fd); }
 };
-
-std::string returns(const char* what, long r) {
-  return std::string(what) + " returns " + (r >= 0 ? std::to_string(r) : uv_code(r));
-}
 
 /** uv_fs_read() at offset 0: one buffer is pread(), two are preadv(). */
 std::string drive_read_at(const fault::Rule& rule) {

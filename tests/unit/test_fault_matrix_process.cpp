@@ -6,6 +6,7 @@
 #include <string>
 
 #include "fault_matrix.h"
+#include "fault_matrix_setup.h"
 #include "test_process_util.h"
 
 using namespace uvref::test;
@@ -31,11 +32,7 @@ std::string drive_spawn(const fault::Rule& rule, Spawn what) {
   stdio[0].flags = UV_IGNORE;
   stdio[1].flags = static_cast<uv_stdio_flags>(UV_CREATE_PIPE | UV_WRITABLE_PIPE);
   stdio[1].data.stream = reinterpret_cast<uv_stream_t*>(&out);
-  uv_process_options_t o{};
-  o.file = args.get()[0];
-  o.args = args.get();
-  o.stdio = stdio;
-  o.stdio_count = 2;
+  uv_process_options_t o = options_for(args.get(), stdio, 2);
   o.exit_cb = record_exit;
   if (what == Spawn::cwd) o.cwd = "/";
   if (what == Spawn::ids) {
@@ -51,7 +48,7 @@ std::string drive_spawn(const fault::Rule& rule, Spawn what) {
     if (r == 0) run_while(loop, [&] { return exit.calls > 0; });
   }
   CHECK(no_children_left());  // a failed spawn reaps what it forked
-  if (r != 0) return "uv_spawn returns " + uv_code(r);
+  if (r != 0) return returns("uv_spawn", r);
   if (exit.calls != 1) return "exit_cb not called";
   return "exit_cb(status " + std::to_string(exit.status) + ")";
 }
@@ -69,7 +66,7 @@ std::string drive_process_kill(const fault::Rule& rule) {
   }
   REQUIRE(uv_process_kill(&proc, SIGKILL) == 0);  // end it either way, and reap it
   run_while(loop, [&] { return exit.calls > 0; });
-  return "uv_process_kill returns " + uv_code(r);
+  return returns("uv_process_kill", r);
 }
 
 }  // namespace

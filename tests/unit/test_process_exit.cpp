@@ -18,11 +18,7 @@ TEST_CASE("200 children exiting at once: each exit_cb runs exactly once, no zomb
   stdio[0].flags = UV_INHERIT_FD;
   stdio[0].data.fd = gate.rd();
   stdio[1].flags = stdio[2].flags = UV_IGNORE;
-  uv_process_options_t o{};
-  o.file = args.get()[0];
-  o.args = args.get();
-  o.stdio = stdio;
-  o.stdio_count = 3;
+  uv_process_options_t o = options_for(args.get(), stdio, 3);
   o.exit_cb = record_exit;
   for (int i = 0; i < kChildren; ++i) {
     procs[i].data = &exits[i];
@@ -45,9 +41,7 @@ TEST_CASE("exit_cb may be NULL: the handle just stops", "[process][exit]") {
   uv_process_t proc;
   TestLoop loop;
   Args args{"/bin/true"};
-  uv_process_options_t o{};
-  o.file = args.get()[0];
-  o.args = args.get();
+  uv_process_options_t o = options_for(args.get());
   REQUIRE(uv_spawn(loop, &proc, &o) == 0);
   REQUIRE(uv_run(loop, UV_RUN_DEFAULT) == 0);
   CHECK_FALSE(uv_is_active(as_handle(&proc)));
@@ -109,9 +103,7 @@ TEST_CASE("each loop reaps only its own children", "[process][exit]") {
   TestLoop loop1;
   TestLoop loop2;
   Args args{"/bin/true"};
-  uv_process_options_t o{};
-  o.file = args.get()[0];
-  o.args = args.get();
+  uv_process_options_t o = options_for(args.get());
   o.exit_cb = record_exit;
   p1.data = &e1;
   p2.data = &e2;

@@ -102,11 +102,7 @@ TEST_CASE("UV_CREATE_PIPE into a pipe that is already open: UV_EBUSY, no child",
   uv_stdio_container_t stdio[1];
   stdio[0].flags = static_cast<uv_stdio_flags>(UV_CREATE_PIPE | UV_READABLE_PIPE);
   stdio[0].data.stream = as_stream(&p);
-  uv_process_options_t o{};
-  o.file = args.get()[0];
-  o.args = args.get();
-  o.stdio = stdio;
-  o.stdio_count = 1;
+  uv_process_options_t o = options_for(args.get(), stdio, 1);
   CHECK(uv_spawn(loop, &proc, &o) == UV_EBUSY);
   CHECK(no_children_left());
   uv_close(as_handle(&proc), nullptr);
@@ -143,11 +139,7 @@ TEST_CASE("UV_INHERIT_STREAM of a stream without a descriptor: UV_EINVAL", "[pro
   uv_stdio_container_t stdio[1];
   stdio[0].flags = UV_INHERIT_STREAM;
   stdio[0].data.stream = as_stream(&p);
-  uv_process_options_t o{};
-  o.file = args.get()[0];
-  o.args = args.get();
-  o.stdio = stdio;
-  o.stdio_count = 1;
+  uv_process_options_t o = options_for(args.get(), stdio, 1);
   CHECK(uv_spawn(loop, &proc, &o) == UV_EINVAL);
   uv_close(as_handle(&proc), nullptr);
 }

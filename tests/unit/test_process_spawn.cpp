@@ -17,13 +17,6 @@ using uvref::sys::fault::ScopedFault;
 
 namespace {
 
-uv_process_options_t options_for(char** args) {
-  uv_process_options_t o{};
-  o.file = args[0];
-  o.args = args;
-  return o;
-}
-
 /** A temporary file with @p text and @p mode, removed with the object. */
 struct TempFile {
   std::string path;

@@ -160,11 +160,7 @@ TEST_CASE("the exec-error pipe may collide with a child stdio number", "[process
     close(0);
     close(1);
     Args args{"/nonexistent/uvref-no-such-program"};
-    uv_process_options_t o{};
-    o.file = args.get()[0];
-    o.args = args.get();
-    o.stdio = stdio;
-    o.stdio_count = 2;
+    uv_process_options_t o = options_for(args.get(), stdio, 2);
     r = uv_spawn(loop, &proc, &o);
     dup2(saved0, 0);
     dup2(saved1, 1);

@@ -77,17 +77,23 @@ inline bool no_children_left() {
   return waitpid(-1, &status, WNOHANG) == -1 && errno == ECHILD;
 }
 
+/** Options that run args[0] with @p args and the first @p stdio_count of @p stdio; the rest zero. */
+inline uv_process_options_t options_for(char** args, uv_stdio_container_t* stdio = nullptr, int stdio_count = 0) {
+  uv_process_options_t o{};
+  o.file = args[0];
+  o.args = args;
+  o.stdio = stdio;
+  o.stdio_count = stdio_count;
+  return o;
+}
+
 /**
  * Spawns args[0] with @p stdio, reporting its exit into @p exit (through
  * record_exit and proc->data). Returns uv_spawn()'s result.
  */
 inline int spawn_recorded(uv_loop_t* loop, uv_process_t* proc, ExitRecord* exit, Args& args,
                           uv_stdio_container_t* stdio, int stdio_count) {
-  uv_process_options_t o{};
-  o.file = args.get()[0];
-  o.args = args.get();
-  o.stdio = stdio;
-  o.stdio_count = stdio_count;
+  uv_process_options_t o = options_for(args.get(), stdio, stdio_count);
   o.exit_cb = record_exit;
   proc->data = exit;
   return uv_spawn(loop, proc, &o);
