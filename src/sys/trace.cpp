@@ -29,6 +29,14 @@ namespace uvref::sys::trace {
 
 namespace {
 
+#if defined(__SANITIZE_THREAD__)
+constexpr bool kUnderThreadSanitizer = true;
+#elif defined(__has_feature)
+constexpr bool kUnderThreadSanitizer = __has_feature(thread_sanitizer);
+#else
+constexpr bool kUnderThreadSanitizer = false;
+#endif
+
 // The printer's state: read by any thread (and signal handler) that prints.
 std::atomic<int> out_fd{-1};
 std::atomic<bool> out_json{false};
@@ -41,33 +49,47 @@ std::atomic<std::uint64_t> out_dev{0}, out_ino{0};
 
 // stop() must not close a descriptor that a printing thread has already read out of
 // out_fd: its write would land in whatever file gets the number next. So each emit()
-// counts itself in before it reads out_fd, and stop() only retires the descriptor;
-// whoever leaves the count at 0 (stop() itself, or the last writer) closes it. The
-// count is kept per session (start() to stop()), by parity, so the writers of the
+// counts itself in before it reads out_fd, and stop() only retires the descriptor: it
+// is closed when no writer is counted, by stop() itself or by the writer that leaves last.
+// The count and the retired descriptor share one atomic word, so "no writer is counted"
+// and "this is the descriptor to close" are read in the same step: a close decided on a
+// count of 0 cannot then pick up a descriptor retired, or read by a writer, after it.
+// The count is kept per session (start() to stop()), by parity, so the writers of the
 // next session do not hold up the close of the last one's file. No lock and no
 // waiting: a signal handler may print, or stop the trace.
 std::atomic<unsigned> session{0};
-std::atomic<int> writers[2] = {0, 0};
-constexpr int kRetiredSlots = 4;
-std::atomic<int> retired[2][kRetiredSlots] = {{-1, -1, -1, -1}, {-1, -1, -1, -1}};
+// Per parity: the low 32 bits count the writers; the high 32 bits hold the retired
+// descriptor + 1, or 0 when none waits.
+std::atomic<std::uint64_t> in_use[2] = {0, 0};
+constexpr std::uint64_t kCountMask = 0xffffffffu;
 
-void close_retired(unsigned parity) noexcept {
-  for (auto& slot : retired[parity]) {
-    int fd = slot.exchange(-1, std::memory_order_seq_cst);
-    if (fd >= 0) ::close(fd);
+/** Closes the retired descriptor of @p parity if no writer is counted there any more. */
+void close_if_unused(unsigned parity) noexcept {
+  std::uint64_t seen = in_use[parity].load(std::memory_order_seq_cst);
+  while ((seen & kCountMask) == 0 && (seen >> 32) != 0) {
+    if (in_use[parity].compare_exchange_weak(seen, 0, std::memory_order_seq_cst)) {
+      ::close(static_cast<int>((seen >> 32) - 1));
+      return;
+    }
   }
 }
 
-/** Hands @p fd to close_retired(); with every slot taken it stays open (a leak, never a stray write). */
-void retire(unsigned parity, int fd) noexcept {
-  for (auto& slot : retired[parity]) {
-    int empty = -1;
-    if (slot.compare_exchange_strong(empty, fd, std::memory_order_seq_cst)) return;
+/**
+ * Hands @p fd to close_if_unused(). Returns false, and leaves fd open (a leak, never a
+ * stray write), when a descriptor retired two sessions ago still waits for a writer.
+ */
+bool retire(unsigned parity, int fd) noexcept {
+  std::uint64_t seen = in_use[parity].load(std::memory_order_seq_cst);
+  while ((seen >> 32) == 0) {
+    std::uint64_t with_fd = seen | (static_cast<std::uint64_t>(fd) + 1) << 32;
+    if (in_use[parity].compare_exchange_weak(seen, with_fd, std::memory_order_seq_cst)) return true;
   }
+  return false;
 }
 
 void leave(unsigned parity) noexcept {
-  if (writers[parity].fetch_sub(1, std::memory_order_seq_cst) == 1) close_retired(parity);
+  std::uint64_t before = in_use[parity].fetch_sub(1, std::memory_order_seq_cst);
+  if ((before & kCountMask) == 1 && (before >> 32) != 0) close_if_unused(parity);
 }
 
 /** emit()'s place in the count: taken before out_fd is read, given back after the write. */
@@ -79,7 +101,7 @@ struct Writing {
       unsigned s = session.load(std::memory_order_seq_cst);
       counted = s;
       parity = s & 1;
-      writers[parity].fetch_add(1, std::memory_order_seq_cst);
+      in_use[parity].fetch_add(1, std::memory_order_seq_cst);
       if (session.load(std::memory_order_seq_cst) == s) return;  // counted in the session that is on
       leave(parity);  // stop() ran in between: count again in the new session
     }
@@ -241,6 +263,13 @@ int open_trace_file(int* fd) noexcept {
   if (opened < 0) return -errno;
   *fd = ::fcntl(opened, F_DUPFD_CLOEXEC, 100);
   int saved = errno;
+  if (kUnderThreadSanitizer && *fd >= 0) {
+    // ThreadSanitizer does not see descriptors made by fcntl(), so it would take a line
+    // written to an earlier trace file with this number for a race with this file's close().
+    // dup3() onto the number just taken changes nothing for the kernel (it is this file
+    // already) and tells ThreadSanitizer the descriptor is a new one.
+    ::dup3(opened, *fd, O_CLOEXEC);
+  }
   ::close(opened);
   if (*fd < 0) return -saved;
   struct stat st;
@@ -252,14 +281,18 @@ int open_trace_file(int* fd) noexcept {
 }
 
 /**
- * The descriptor to print on. A program may close descriptors it did not open (the
+ * The descriptor to print on, or -1. A program may close descriptors it did not open (the
  * walkthroughs' programs close everything above 2 so that their own start at 3), and may
  * then get the same number for a file of its own: so the trace file's descriptor is
  * checked before each line and opened again if it is gone or is another file.
  */
-int output() noexcept {
+int output(const Writing& writing) noexcept {
   int fd = out_fd.load(std::memory_order_seq_cst);
-  if (fd < 0 || !out_has_path.load(std::memory_order_acquire)) return fd;
+  // The session is checked after the load and before any use of fd, even fstat(): if a
+  // stop() and a start() ran since the writer counted itself in, fd belongs to the new
+  // session, whose count this writer is not in, and may be closed under it at any moment.
+  if (fd < 0 || !writing.current()) return -1;
+  if (!out_has_path.load(std::memory_order_acquire)) return fd;
   struct stat st;
   if (::fstat(fd, &st) == 0 && st.st_dev == out_dev.load(std::memory_order_relaxed) &&
       st.st_ino == out_ino.load(std::memory_order_relaxed)) {
@@ -297,7 +330,8 @@ void start_fd(int fd, bool json, std::uint32_t parts) noexcept {
   loop_table_clear();  // loops set up while the trace was off are not known: see trace_loops.h
   out_json.store(json, std::memory_order_relaxed);
   out_parts.store(parts, std::memory_order_relaxed);
-  out_fd.store(fd, std::memory_order_relaxed);
+  // Release: a printer that loads fd also sees it opened (and the settings above).
+  out_fd.store(fd, std::memory_order_release);
   seam::armed.fetch_or(seam::kTraceArmed, std::memory_order_release);
 }
 
@@ -309,23 +343,24 @@ void stop() noexcept {
     // A new session (only when one ends, so that sessions alternate in parity); a writer
     // counted in the one that ends may still hold fd.
     unsigned parity = session.fetch_add(1, std::memory_order_seq_cst) & 1;
-    if (out_owned) retire(parity, fd);
-    // Give the writers a moment (they are mid-line: microseconds, unless preempted), so that
-    // a quick stop-start-stop does not pile up retired descriptors. Bounded: a handler that
-    // interrupted a writer of its own thread would wait for ever; then the last writer closes it.
-    struct timespec now, end;
-    clock_gettime(CLOCK_MONOTONIC, &end);
-    end.tv_nsec += 200 * 1000 * 1000;  // 200 ms at most
-    if (end.tv_nsec >= 1000000000L) {
-      end.tv_sec += 1;
-      end.tv_nsec -= 1000000000L;
+    if (out_owned && retire(parity, fd)) {
+      // Give the writers a moment (they are mid-line: microseconds, unless preempted), so
+      // that the file is closed when stop() returns. Bounded: a handler that interrupted a
+      // writer of its own thread would wait for ever; then the last writer closes it.
+      struct timespec now, end;
+      clock_gettime(CLOCK_MONOTONIC, &end);
+      end.tv_nsec += 200 * 1000 * 1000;  // 200 ms at most
+      if (end.tv_nsec >= 1000000000L) {
+        end.tv_sec += 1;
+        end.tv_nsec -= 1000000000L;
+      }
+      while ((in_use[parity].load(std::memory_order_seq_cst) & kCountMask) != 0) {
+        sched_yield();
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (now.tv_sec > end.tv_sec || (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec)) break;
+      }
+      close_if_unused(parity);
     }
-    while (writers[parity].load(std::memory_order_seq_cst) != 0) {
-      sched_yield();
-      clock_gettime(CLOCK_MONOTONIC, &now);
-      if (now.tv_sec > end.tv_sec || (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec)) break;
-    }
-    if (writers[parity].load(std::memory_order_seq_cst) == 0) close_retired(parity);
   }
   out_owned = false;
   loop_table_clear();
@@ -425,7 +460,7 @@ bool wants(const Site& at) noexcept {
 void emit(const seam::Watch& w, long result) noexcept {
   int saved_errno = errno;  // the caller may still look at it
   Writing writing;          // before out_fd is read: stop() leaves this descriptor open until the write is done
-  int fd = output();
+  int fd = output(writing);
   if (fd < 0 || !writing.current()) {  // stopped (and maybe started again) meanwhile: fd is not ours to use
     errno = saved_errno;
     return;

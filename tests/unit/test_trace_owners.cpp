@@ -191,6 +191,9 @@ TEST_CASE("trace: stop() while pool threads print never writes into a file that 
     int opened = ::open(victim.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     REQUIRE(opened >= 0);
     held = ::fcntl(opened, F_DUPFD_CLOEXEC, 100);
+    // No change for the kernel; ThreadSanitizer, which does not see fcntl() make a
+    // descriptor, learns that this number is a new file (as trace.cpp does for its own).
+    if (held >= 0) ::dup3(opened, held, O_CLOEXEC);
     ::close(opened);
     REQUIRE(held >= 100);
     sched_yield();
