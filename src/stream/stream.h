@@ -91,6 +91,14 @@ void stream_init(uv_loop_t* loop, uv_stream_t* stream, uv_handle_type type) noex
 int stream_open(uv_stream_t* stream, int fd, unsigned flags) noexcept;
 
 /**
+ * SO_KEEPALIVE on @p fd; when on, the first probe after @p delay idle
+ * seconds, then one a second, ten at most. Defined in tcp/tcp_options.cpp;
+ * declared here because stream_open() calls it when a TCP handle gets its
+ * socket late. libuv: src/unix/tcp.c uv__tcp_keepalive
+ */
+int tcp_keepalive_fd(int fd, bool on, unsigned delay) noexcept;
+
+/**
  * stream_open() after deciding whether epoll can watch @p fd: a socket or a
  * FIFO by its @p mode (st_mode; 0 when not known), anything else by asking
  * epoll. If it cannot (a regular file, /dev/null) the stream is marked

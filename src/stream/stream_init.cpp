@@ -29,7 +29,6 @@
 
 #include "stream/stream.h"
 #include "sys/sys.h"
-#include "tcp/tcp.h"
 
 namespace uvref::detail {
 

@@ -33,12 +33,6 @@ inline socklen_t tcp_addrlen(const struct sockaddr* addr) noexcept {
   return 0;
 }
 
-/**
- * SO_KEEPALIVE on @p fd; when on, the first probe after @p delay idle
- * seconds, then one a second, ten at most. libuv: src/unix/tcp.c uv__tcp_keepalive
- */
-int tcp_keepalive_fd(int fd, bool on, unsigned delay) noexcept;
-
 /** The TCP part of uv_listen(): a bind error kept from uv_tcp_bind, else listen(2). libuv: uv__tcp_listen */
 int tcp_listen(uv_tcp_t* tcp, int backlog) noexcept;
 
