@@ -181,8 +181,12 @@ void write_all(int fd, const char* data, std::size_t size) noexcept {
   int r = start(c);
   if (r < 0) {
     Line line;
-    line.put("uvref: UVREF_TRACE: cannot open the trace file: ");
+    line.put("uvref: UVREF_TRACE: cannot open the trace file '");
+    line.put(c.path, static_cast<std::size_t>(c.path_len));
+    line.put("': ");
     line.put(strerrorname_np(-r));
+    if (r == -ENXIO) line.put(" (a FIFO with no reader: start the reader first)");
+    line.put("; the trace is off");
     line.finish();
     write_all(STDERR_FILENO, line.data(), line.size());
   }
@@ -259,8 +263,13 @@ namespace {
  * async-signal-safe, so a handler may reopen it too.
  */
 int open_trace_file(int* fd) noexcept {
-  int opened = ::open(out_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  // O_NONBLOCK: opening a FIFO for writing waits for a reader, and this runs before main()
+  // (or in a handler): a FIFO nobody reads would hang the program. Non-blocking, the open
+  // fails at once with ENXIO instead. The descriptor is made blocking again, so that a
+  // slow reader holds the line back rather than have it dropped (EAGAIN).
+  int opened = ::open(out_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0644);
   if (opened < 0) return -errno;
+  ::fcntl(opened, F_SETFL, O_APPEND);
   *fd = ::fcntl(opened, F_DUPFD_CLOEXEC, 100);
   int saved = errno;
   if (kUnderThreadSanitizer && *fd >= 0) {

@@ -1,0 +1,74 @@
+// UVREF_TRACE against what a program or its user may do to it. Each must leave the
+// program as it would be untraced.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <string>
+
+#include "support/test_support.h"
+#include "sys/sys.h"
+#include "sys/trace.h"
+#include "test_fs_support.h"
+
+namespace trace = uvref::sys::trace;
+using uvref::test::ScratchPath;
+
+namespace {
+
+/** The descriptor, 100 or above, that this process has open on @p path; -1 if none. */
+int descriptor_of(const std::string& path) {
+  for (int fd = 100; fd < 1024; ++fd) {
+    char link[64], target[PATH_MAX];
+    std::snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    ssize_t n = ::readlink(link, target, sizeof target - 1);
+    if (n > 0 && std::string(target, static_cast<std::size_t>(n)) == path) return fd;
+  }
+  return -1;
+}
+
+volatile sig_atomic_t signals_seen = 0;
+void count_signal(int) { signals_seen = signals_seen + 1; }
+
+}  // namespace
+
+TEST_CASE("trace: a FIFO with no reader is refused at once, not waited for", "[trace]") {
+  // The trace file is opened when the library is loaded: a FIFO nobody reads would hang
+  // the program before main(). A timer's signal (no SA_RESTART) ends such a wait with
+  // EINTR, so that this test fails instead of hanging if open() waits.
+  ScratchPath fifo;
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  struct sigaction wake {}, old {};
+  wake.sa_handler = count_signal;
+  REQUIRE(::sigaction(SIGALRM, &wake, &old) == 0);
+  struct itimerval soon {}, off {};
+  soon.it_value.tv_usec = 300 * 1000;
+  ::setitimer(ITIMER_REAL, &soon, nullptr);
+  std::string spec = std::string("1,") + fifo.c_str();
+  int r = trace::start(trace::parse(spec.c_str(), nullptr));
+  ::setitimer(ITIMER_REAL, &off, nullptr);
+  ::sigaction(SIGALRM, &old, nullptr);
+  trace::stop();
+  CHECK(r == -ENXIO);
+
+  // With a reader it is a trace file like any other, and a blocking one: a line is
+  // never dropped because the reader is slow.
+  int reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  REQUIRE(reader >= 0);
+  REQUIRE(trace::start(trace::parse(spec.c_str(), nullptr)) == 0);
+  int traced = descriptor_of(fifo.c_str());
+  CHECK(traced >= 100);
+  CHECK((::fcntl(traced, F_GETFL) & O_NONBLOCK) == 0);
+  uvref::sys::fcntl(STDIN_FILENO, F_GETFD);
+  trace::stop();
+  char buf[4096];
+  ssize_t n = ::read(reader, buf, sizeof buf);
+  ::close(reader);
+  REQUIRE(n > 0);
+  CHECK(std::string(buf, static_cast<std::size_t>(n)).find("fcntl(0, F_GETFD)") != std::string::npos);
+}
