@@ -15,6 +15,7 @@
 
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -45,6 +46,10 @@ bool out_owned = false;  // start() opened out_fd: stop() closes it
 // The trace file, when there is one: its name, and which file out_fd must still be.
 char out_path[4096];
 std::atomic<bool> out_has_path{false};
+// The output may be a pipe or a socket (stderr always may: the program can redirect it), so
+// write_all() must keep SIGPIPE from the program. A trace file that is neither spares the
+// three system calls that costs.
+std::atomic<bool> out_may_pipe{true};
 std::atomic<std::uint64_t> out_dev{0}, out_ino{0};
 
 // stop() must not close a descriptor that a printing thread has already read out of
@@ -152,12 +157,33 @@ void function_name(const char* pretty, char* out, std::size_t size) noexcept {
   out[n] = '\0';
 }
 
-void write_all(int fd, const char* data, std::size_t size) noexcept {
+void write_all(int fd, const char* data, std::size_t size, bool may_pipe) noexcept {
+  // A pipe or socket whose reader has gone (`prog 2>&1 | head -1`, once head is done) fails
+  // the write with EPIPE and raises SIGPIPE, which by default ends the process: a program
+  // that, untraced, never writes there would die of its trace. So SIGPIPE is blocked around
+  // the write and the one the write raised is taken back before the mask is restored;
+  // one the program already had pending is left to it (sigpending() says which).
+  // sigprocmask, sigpending and a zero-timeout sigtimedwait are plain system calls: safe
+  // in a signal handler and a forked child like the rest of the printer.
+  sigset_t pipe_only, before, pending;
+  bool was_pending = true;
+  if (may_pipe) {
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_only, &before);
+    was_pending = sigpending(&pending) != 0 || sigismember(&pending, SIGPIPE) == 1;
+  }
   // One write per line: lines from several threads or processes do not interleave.
   ssize_t r;
   do {
     r = ::write(fd, data, size);
   } while (r < 0 && errno == EINTR);
+  if (!may_pipe) return;
+  if (r < 0 && errno == EPIPE && !was_pending) {
+    const struct timespec now = {0, 0};
+    ::sigtimedwait(&pipe_only, nullptr, &now);
+  }
+  pthread_sigmask(SIG_SETMASK, &before, nullptr);
 }
 
 /** Reads the variables when the library is loaded: any uvref program can be traced. */
@@ -175,7 +201,7 @@ void write_all(int fd, const char* data, std::size_t size) noexcept {
       line.put(p);
     }
     line.finish();
-    write_all(STDERR_FILENO, line.data(), line.size());
+    write_all(STDERR_FILENO, line.data(), line.size(), true);
   }
   if (!c.on) return;
   int r = start(c);
@@ -188,7 +214,7 @@ void write_all(int fd, const char* data, std::size_t size) noexcept {
     if (r == -ENXIO) line.put(" (a FIFO with no reader: start the reader first)");
     line.put("; the trace is off");
     line.finish();
-    write_all(STDERR_FILENO, line.data(), line.size());
+    write_all(STDERR_FILENO, line.data(), line.size(), true);
   }
 }
 
@@ -282,10 +308,13 @@ int open_trace_file(int* fd) noexcept {
   ::close(opened);
   if (*fd < 0) return -saved;
   struct stat st;
+  bool may_pipe = true;
   if (::fstat(*fd, &st) == 0) {
     out_dev.store(st.st_dev, std::memory_order_relaxed);
     out_ino.store(st.st_ino, std::memory_order_relaxed);
+    may_pipe = S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode);
   }
+  out_may_pipe.store(may_pipe, std::memory_order_relaxed);
   return 0;
 }
 
@@ -347,6 +376,7 @@ void start_fd(int fd, bool json, std::uint32_t parts) noexcept {
 void stop() noexcept {
   seam::armed.fetch_and(~seam::kTraceArmed, std::memory_order_release);
   out_has_path.store(false, std::memory_order_release);
+  out_may_pipe.store(true, std::memory_order_relaxed);  // start_fd()'s descriptor may be anything
   int fd = out_fd.exchange(-1, std::memory_order_seq_cst);
   if (fd >= 0) {
     // A new session (only when one ends, so that sessions alternate in parity); a writer
@@ -604,7 +634,7 @@ void emit(const seam::Watch& w, long result) noexcept {
     }
   }
   line.finish();
-  write_all(fd, line.data(), line.size());
+  write_all(fd, line.data(), line.size(), out_may_pipe.load(std::memory_order_relaxed));
   errno = saved_errno;
 }
 

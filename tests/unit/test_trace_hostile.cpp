@@ -72,3 +72,38 @@ TEST_CASE("trace: a FIFO with no reader is refused at once, not waited for", "[t
   REQUIRE(n > 0);
   CHECK(std::string(buf, static_cast<std::size_t>(n)).find("fcntl(0, F_GETFD)") != std::string::npos);
 }
+
+TEST_CASE("trace: a reader that went away raises no SIGPIPE in the traced program", "[trace]") {
+  // `prog 2>&1 | head -1` with the trace on: once head exits, each trace line's write
+  // fails with EPIPE, and the kernel's SIGPIPE would kill a program that, untraced,
+  // never writes there. The trace must take its SIGPIPE back, and only its own.
+  int fds[2];
+  REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
+  ::close(fds[0]);
+  struct sigaction counting {}, old {};
+  counting.sa_handler = count_signal;
+  REQUIRE(::sigaction(SIGPIPE, &counting, &old) == 0);
+  signals_seen = 0;
+  trace::start_fd(fds[1], false, ~0u);
+  errno = EXDEV;
+  CHECK(uvref::sys::fcntl(fds[1], F_GETFD) == FD_CLOEXEC);
+  CHECK(errno == EXDEV);
+  CHECK(signals_seen == 0);
+
+  // A SIGPIPE of the program's own, pending while it blocks the signal, stays pending.
+  sigset_t pipe_only, before;
+  sigemptyset(&pipe_only);
+  sigaddset(&pipe_only, SIGPIPE);
+  REQUIRE(::pthread_sigmask(SIG_BLOCK, &pipe_only, &before) == 0);
+  ::raise(SIGPIPE);
+  uvref::sys::fcntl(fds[1], F_GETFD);
+  sigset_t pending;
+  sigpending(&pending);
+  CHECK(sigismember(&pending, SIGPIPE) == 1);
+  ::pthread_sigmask(SIG_SETMASK, &before, nullptr);  // delivered now
+  CHECK(signals_seen == 1);
+
+  trace::stop();
+  ::sigaction(SIGPIPE, &old, nullptr);
+  ::close(fds[1]);
+}
