@@ -352,9 +352,17 @@ int start(const Config& config) noexcept {
   if (!config.on) return 0;
   int fd = STDERR_FILENO;
   if (config.path != nullptr) {
-    if (config.path_len >= static_cast<int>(sizeof out_path)) return -ENAMETOOLONG;
-    std::memcpy(out_path, config.path, static_cast<std::size_t>(config.path_len));
-    out_path[config.path_len] = '\0';
+    // A relative path is made absolute now: output() may have to open the file again long
+    // after the program has changed directory, and must find the same file, not a new one.
+    std::size_t used = 0;
+    if (config.path[0] != '/') {
+      if (::getcwd(out_path, sizeof out_path) == nullptr) return -errno;
+      used = std::strlen(out_path);
+      out_path[used++] = '/';
+    }
+    if (used + static_cast<std::size_t>(config.path_len) >= sizeof out_path) return -ENAMETOOLONG;
+    std::memcpy(out_path + used, config.path, static_cast<std::size_t>(config.path_len));
+    out_path[used + static_cast<std::size_t>(config.path_len)] = '\0';
     int r = open_trace_file(&fd);
     if (r < 0) return r;
     out_owned = true;

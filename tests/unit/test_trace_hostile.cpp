@@ -21,6 +21,38 @@ using uvref::test::ScratchPath;
 
 namespace {
 
+/** A directory under /tmp for one test case, removed with what is in it. */
+class ScratchDir {
+ public:
+  ScratchDir() {
+    char tmpl[] = "/tmp/uvref-trace-XXXXXX";
+    REQUIRE(::mkdtemp(tmpl) != nullptr);
+    path_ = tmpl;
+  }
+  ~ScratchDir() {
+    ::unlink(file().c_str());
+    ::rmdir(path_.c_str());
+  }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  const std::string& path() const { return path_; }
+  /** The one file a test makes in it: "t.log". */
+  std::string file() const { return path_ + "/t.log"; }
+
+ private:
+  std::string path_;
+};
+
+std::string read_file(const std::string& path) {
+  std::string s;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return s;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) s.append(buf, static_cast<std::size_t>(n));
+  ::close(fd);
+  return s;
+}
+
 /** The descriptor, 100 or above, that this process has open on @p path; -1 if none. */
 int descriptor_of(const std::string& path) {
   for (int fd = 100; fd < 1024; ++fd) {
@@ -106,4 +138,28 @@ TEST_CASE("trace: a reader that went away raises no SIGPIPE in the traced progra
   trace::stop();
   ::sigaction(SIGPIPE, &old, nullptr);
   ::close(fds[1]);
+}
+
+TEST_CASE("trace: a relative trace path names the same file after chdir() and a dup2() over it", "[trace]") {
+  // UVREF_TRACE=./t.log is read at load time; the program may then change directory and
+  // put a descriptor of its own on the trace's number. The trace reopens its file then
+  // (trace.cpp output()): the one it was started with, not ./t.log of the new directory.
+  ScratchDir first, second;
+  char home[PATH_MAX];
+  REQUIRE(::getcwd(home, sizeof home) != nullptr);
+  REQUIRE(::chdir(first.path().c_str()) == 0);
+  int r = trace::start(trace::parse("other,./t.log", nullptr));
+  REQUIRE(::chdir(second.path().c_str()) == 0);
+  int traced = descriptor_of(first.file());
+  int mine = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+  if (traced >= 0) ::dup3(mine, traced, O_CLOEXEC);  // the program's /dev/null now has the trace's number
+  uvref::sys::fcntl(STDIN_FILENO, F_GETFD);
+  trace::stop();
+  REQUIRE(::chdir(home) == 0);
+  ::close(mine);
+  if (traced >= 0) ::close(traced);
+  REQUIRE(r == 0);
+  REQUIRE(traced >= 100);
+  CHECK(read_file(first.file()).find("fcntl(0, F_GETFD)") != std::string::npos);
+  CHECK(::access(second.file().c_str(), F_OK) == -1);
 }
