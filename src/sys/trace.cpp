@@ -332,12 +332,19 @@ int output(const Writing& writing) noexcept {
   if (fd < 0 || !writing.current()) return -1;
   if (!out_has_path.load(std::memory_order_acquire)) return fd;
   struct stat st;
-  if (::fstat(fd, &st) == 0 && st.st_dev == out_dev.load(std::memory_order_relaxed) &&
-      st.st_ino == out_ino.load(std::memory_order_relaxed)) {
+  bool ours = ::fstat(fd, &st) == 0 && st.st_dev == out_dev.load(std::memory_order_relaxed) &&
+              st.st_ino == out_ino.load(std::memory_order_relaxed);
+  if (ours && st.st_nlink > 0) return fd;
+  int fresh;
+  if (open_trace_file(&fresh) < 0) return ours ? fd : -1;
+  if (ours) {
+    // The file was deleted (no link left): its lines would be lost, so it is made again.
+    // The number is still the trace's, and a writer may hold it: dup3() puts the new
+    // file in its place in one step, so that writer's line goes to the new file too.
+    ::dup3(fresh, fd, O_CLOEXEC);
+    ::close(fresh);
     return fd;
   }
-  int fresh;
-  if (open_trace_file(&fresh) < 0) return -1;
   if (!out_fd.compare_exchange_strong(fd, fresh, std::memory_order_acq_rel)) {
     ::close(fresh);  // another thread reopened it first: use that one
     return fd;
