@@ -203,6 +203,14 @@ void write_all(int fd, const char* data, std::size_t size, bool may_pipe) noexce
     line.finish();
     write_all(STDERR_FILENO, line.data(), line.size(), true);
   }
+  if (c.bad_format != nullptr && c.on) {
+    Line line;
+    line.put("uvref: UVREF_TRACE_FORMAT: '");
+    line.put(c.bad_format);
+    line.put("' is not json or text; printing text");
+    line.finish();
+    write_all(STDERR_FILENO, line.data(), line.size(), true);
+  }
   if (!c.on) return;
   int r = start(c);
   if (r < 0) {
@@ -254,6 +262,8 @@ const char* unit_of(const char* file) noexcept {
 Config parse(const char* spec, const char* format) noexcept {
   Config c;
   c.json = format != nullptr && std::strcmp(format, "json") == 0;
+  // "JSON" or "jsonl" must not pass for text without a word: a script reading the lines would fail on the first.
+  if (format != nullptr && !c.json && format[0] != '\0' && std::strcmp(format, "text") != 0) c.bad_format = format;
   if (spec == nullptr || spec[0] == '\0' || std::strcmp(spec, "0") == 0) return c;
   bool every = false;
   for (const char* item = spec; *item != '\0';) {

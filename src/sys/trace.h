@@ -16,7 +16,8 @@
  *  - `1` (or `all`): every part; a part name (`fdpass,loop-init`): only those;
  *  - an item with a '/' in it: append to that file instead of writing to
  *    stderr (`UVREF_TRACE=./trace.log`, `UVREF_TRACE=fdpass,/tmp/t.log`).
- * `UVREF_TRACE_FORMAT=json` prints JSON lines instead (keys in docs/watching.md).
+ * `UVREF_TRACE_FORMAT=json` prints JSON lines instead (keys in docs/watching.md); `text`,
+ * empty or unset is the default, and any other value is reported and printed as text.
  *
  * How it is wired: trace.cpp reads the variables when the library is loaded
  * and sets the trace bit of seam::armed, so every wrapper takes the slow path
@@ -51,6 +52,7 @@ struct Config {
   int path_len = 0;
   const char* bad = nullptr;  ///< the first item that is neither a part, `1`/`all` nor a path
   int bad_len = 0;
+  const char* bad_format = nullptr;  ///< UVREF_TRACE_FORMAT if it is neither `json` nor `text` (text is printed)
 };
 
 /** Parses the two variables' values (either may be null). */

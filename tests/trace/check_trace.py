@@ -13,6 +13,13 @@
       ways: JSON lines into a file (every line parses; the handler's and the pool
       thread's calls are there; sendmsg shows SCM_RIGHTS), text on stderr (every
       line has the documented shape), and filtered to `fdpass,loop-init`.
+  check_trace.py hostile --demo BIN --docs DIR
+      trace_demo with values of the variables a user may get wrong (empty, only commas, an
+      unknown part, a directory, a missing directory, a FIFO with no reader, a path too
+      long, /dev/full, a format spelled "JSON") and with stderr a pipe nobody reads: each
+      run ends as the untraced one does (exit 0, the same stdout, no hang), and stderr says
+      what was wrong in the documented words, or nothing where the value is a documented
+      way to turn the trace off.
   check_trace.py pages --table FILE --docs DIR
       Every page the trace can print (the build's unit -> page table) is a page in docs/.
   check_trace.py walkthroughs --walkthroughs DIR --build BUILD --docs DIR
@@ -47,12 +54,16 @@ def check(ok, what):
     return ok
 
 
-def run(argv, env_extra, capture_stderr=False):
+def run(argv, env_extra, capture_stderr=False, timeout=60):
     env = dict(os.environ)
     env.pop("UVREF_TRACE", None)
     env.pop("UVREF_TRACE_FORMAT", None)
     env.update(env_extra)
-    proc = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+    try:
+        proc = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        check(False, "%s with %s still ran after %d s (hung?)" % (argv[0], env_extra, timeout))
+        return "", ""
     out = proc.stdout.decode("utf-8", "replace")
     err = proc.stderr.decode("utf-8", "replace")
     if proc.returncode != 0:
@@ -162,6 +173,55 @@ def demo(args):
     check(parts == {"fdpass", "loop-init"}, "filter fdpass,loop-init printed parts %s" % sorted(parts))
 
 
+def hostile(args):
+    untraced, _ = run([args.demo], {})
+    with tempfile.TemporaryDirectory() as tmp:
+        fifo = os.path.join(tmp, "fifo")
+        os.mkfifo(fifo)
+        long_path = "/" + "a" * 5000
+        # (UVREF_TRACE, UVREF_TRACE_FORMAT, what stderr must match, whether trace lines follow)
+        cases = [
+            ("", None, r"", False),
+            (",,,", None, r"", False),
+            ("fdpas", None, r"^uvref: UVREF_TRACE: 'fdpas' is not a part, 1, all or a path .*parts: loop-init ", False),
+            ("fdpass,bogus", None, r"^uvref: UVREF_TRACE: 'bogus' is not a part", True),
+            (tmp, None, r"^uvref: UVREF_TRACE: cannot open the trace file '%s': EISDIR; the trace is off$" % re.escape(tmp), False),
+            (tmp + "/no/such", None, r"cannot open the trace file '.*/no/such': ENOENT; the trace is off$", False),
+            (fifo, None, r"cannot open the trace file '.*/fifo': ENXIO \(a FIFO with no reader: start the reader first\); the trace is off$", False),
+            (long_path, None, r"cannot open the trace file '/aaaa.*\.\.\.$", False),
+            ("/dev/full", None, r"", False),
+            ("1", "JSON", r"^uvref: UVREF_TRACE_FORMAT: 'JSON' is not json or text; printing text$", True),
+        ]
+        for spec, fmt, message, lines_follow in cases:
+            env = {"UVREF_TRACE": spec}
+            if fmt is not None:
+                env["UVREF_TRACE_FORMAT"] = fmt
+            what = "UVREF_TRACE=%r UVREF_TRACE_FORMAT=%r" % (spec[:40], fmt)
+            out, err = run([args.demo], env, timeout=10)  # the demo takes milliseconds
+            check(out == untraced, "%s: stdout %r, untraced %r" % (what, out, untraced))
+            others = [l for l in err.splitlines() if not TEXT_LINE.match(l)]
+            if message:
+                check(len(others) == 1 and re.search(message, others[0]) is not None,
+                      "%s: stderr should say %r, says %r" % (what, message, others))
+            else:
+                check(not others, "%s: stderr should be quiet, says %r" % (what, others))
+            traced = [l for l in err.splitlines() if TEXT_LINE.match(l)]
+            check(bool(traced) == lines_follow, "%s: %d trace lines" % (what, len(traced)))
+            if spec == "fdpass,bogus":
+                check(all(TEXT_LINE.match(l).group(2) == "fdpass" for l in traced), "%s: other parts" % what)
+
+    # `demo 2>&1 | head -1`: stderr is a pipe whose reader has gone. Untraced, the demo never
+    # writes there; traced it must not die of SIGPIPE.
+    reader, writer = os.pipe()
+    os.close(reader)
+    env = dict(os.environ, UVREF_TRACE="1")
+    env.pop("UVREF_TRACE_FORMAT", None)
+    proc = subprocess.run([args.demo], env=env, stdout=subprocess.PIPE, stderr=writer, timeout=60)
+    os.close(writer)
+    check(proc.returncode == 0, "stderr a pipe without reader: exit status %d" % proc.returncode)
+    check(proc.stdout.decode() == untraced, "stderr a pipe without reader: stdout %r" % proc.stdout)
+
+
 def pages(args):
     with open(args.table, encoding="utf-8") as f:
         table = re.findall(r'^ *\{"([^"]+)", "([^"]+)"\},$', f.read(), re.M)
@@ -209,7 +269,7 @@ def walkthroughs(args):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("mode", choices=["loop-init", "demo", "pages", "walkthroughs"])
+    p.add_argument("mode", choices=["loop-init", "demo", "hostile", "pages", "walkthroughs"])
     p.add_argument("--walkthroughs")
     p.add_argument("--build")
     p.add_argument("--tour")
@@ -217,7 +277,8 @@ def main():
     p.add_argument("--table")
     p.add_argument("--docs", required=True)
     args = p.parse_args()
-    {"loop-init": loop_init, "demo": demo, "pages": pages, "walkthroughs": walkthroughs}[args.mode](args)
+    {"loop-init": loop_init, "demo": demo, "hostile": hostile, "pages": pages,
+     "walkthroughs": walkthroughs}[args.mode](args)
     print("%s: %s" % (args.mode, "FAILED (%d)" % len(failures) if failures else "ok"))
     return 1 if failures else 0
 

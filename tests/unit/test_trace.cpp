@@ -132,6 +132,13 @@ TEST_CASE("trace: UVREF_TRACE and UVREF_TRACE_FORMAT parse", "[trace]") {
   CHECK(std::string(file.path, static_cast<std::size_t>(file.path_len)) == "./trace.log");
   CHECK(file.parts == loop_init);
 
+  CHECK(trace::parse("1", "json").bad_format == nullptr);
+  CHECK(trace::parse("1", "text").bad_format == nullptr);
+  CHECK(trace::parse("1", "").bad_format == nullptr);
+  trace::Config shouted = trace::parse("1", "JSON");  // reported on stderr at start-up; text is printed
+  CHECK_FALSE(shouted.json);
+  CHECK(std::string(shouted.bad_format) == "JSON");
+
   trace::Config typo = trace::parse("fdpas", nullptr);  // reported on stderr at start-up
   CHECK_FALSE(typo.on);
   CHECK(std::string(typo.bad, static_cast<std::size_t>(typo.bad_len)) == "fdpas");
