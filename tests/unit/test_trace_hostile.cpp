@@ -164,16 +164,20 @@ TEST_CASE("trace: a relative trace path names the same file after chdir() and a 
   CHECK(::access(second.file().c_str(), F_OK) == -1);
 }
 
-TEST_CASE("trace: a trace file deleted while the program runs is made again", "[trace]") {
+TEST_CASE("trace: a trace file deleted while the program runs is made again; a renamed one is kept", "[trace]") {
   // Lines written to a file nobody can open any more are lost without a word.
-  ScratchPath file;
+  ScratchPath file, renamed;
   std::string spec = std::string("other,") + file.c_str();
   REQUIRE(trace::start(trace::parse(spec.c_str(), nullptr)) == 0);
   uvref::sys::fcntl(STDIN_FILENO, F_GETFD);
   REQUIRE(::unlink(file.c_str()) == 0);
   uvref::sys::fcntl(STDOUT_FILENO, F_GETFD);
+  REQUIRE(::rename(file.c_str(), renamed.c_str()) == 0);  // rotated away, as a log is: it keeps the lines
+  uvref::sys::fcntl(STDERR_FILENO, F_GETFD);
   trace::stop();
-  std::string out = read_file(file.c_str());
+  std::string out = read_file(renamed.c_str());
   CHECK(out.find("fcntl(0, F_GETFD)") == std::string::npos);  // that line went with the deleted file
   CHECK(out.find("fcntl(1, F_GETFD)") != std::string::npos);
+  CHECK(out.find("fcntl(2, F_GETFD)") != std::string::npos);
+  CHECK(::access(file.c_str(), F_OK) == -1);
 }
