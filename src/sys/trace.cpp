@@ -3,9 +3,9 @@
  * @brief The trace's switch and its printer: reads UVREF_TRACE at load time, writes one line per call.
  *
  * See trace.h for what a line holds and how the variables read. The output
- * descriptor is moved to 100 or above (F_DUPFD_CLOEXEC), so that the
- * descriptors a traced program gets are the ones it gets untraced (the tour
- * still shows fd 3 as the epoll instance).
+ * descriptor, the trace file's or a copy of stderr's, is at 100 or above
+ * (F_DUPFD_CLOEXEC), so that the descriptors a traced program gets are the
+ * ones it gets untraced (the tour still shows fd 3 as the epoll instance).
  *
  * Page: \docpage{watching}
  */
@@ -43,9 +43,10 @@ std::atomic<int> out_fd{-1};
 std::atomic<bool> out_json{false};
 std::atomic<std::uint32_t> out_parts{0};
 bool out_owned = false;  // start() opened out_fd: stop() closes it
-// The trace file, when there is one: its name, and which file out_fd must still be.
+// What start() opened: the trace file's absolute name ("" for a copy of stderr), and which
+// file out_fd must still be (output() checks it before each line when out_checked is set).
 char out_path[4096];
-std::atomic<bool> out_has_path{false};
+std::atomic<bool> out_checked{false};
 // The output may be a pipe or a socket (stderr always may: the program can redirect it), so
 // write_all() must keep SIGPIPE from the program. A trace file that is neither spares the
 // three system calls that costs.
@@ -220,6 +221,7 @@ void write_all(int fd, const char* data, std::size_t size, bool may_pipe) noexce
     line.put("': ");
     line.put(strerrorname_np(-r));
     if (r == -ENXIO) line.put(" (a FIFO with no reader: start the reader first)");
+    if (r == -EINVAL) line.put(" (the open files limit is 100 or less: the trace file goes at 100 or above)");
     line.put("; the trace is off");
     line.finish();
     write_all(STDERR_FILENO, line.data(), line.size(), true);
@@ -293,19 +295,27 @@ Config parse(const char* spec, const char* format) noexcept {
 namespace {
 
 /**
- * Opens the trace file at 100 or above; 0 or -errno. Straight to libc, as every call of the
- * trace: it is not part of the program. Appended, never truncated: a program's spawned
- * copies of itself write to the same file. open, fcntl, fstat and close are
- * async-signal-safe, so a handler may reopen it too.
+ * Opens the trace file at 100 or above, or copies stderr there if out_path is ""; 0 or
+ * -errno. Straight to libc, as every call of the trace: it is not part of the program.
+ * Appended, never truncated: a program's spawned copies of itself write to the same
+ * file. open, fcntl, fstat and close are async-signal-safe, so a handler may reopen it too.
+ *
+ * Why a copy of stderr and not fd 2 itself: a program may put another file on its fd 2,
+ * and uv_spawn()'s child does, before execve(), with the descriptor its parent reads the
+ * child's error output from. The child's trace lines from then on (its signal resets, the
+ * execve() itself) would reach the parent as if the program it ran had written them.
  */
 int open_trace_file(int* fd) noexcept {
   // O_NONBLOCK: opening a FIFO for writing waits for a reader, and this runs before main()
   // (or in a handler): a FIFO nobody reads would hang the program. Non-blocking, the open
   // fails at once with ENXIO instead. The descriptor is made blocking again, so that a
   // slow reader holds the line back rather than have it dropped (EAGAIN).
-  int opened = ::open(out_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0644);
-  if (opened < 0) return -errno;
-  ::fcntl(opened, F_SETFL, O_APPEND);
+  int opened = STDERR_FILENO;
+  if (out_path[0] != '\0') {
+    opened = ::open(out_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0644);
+    if (opened < 0) return -errno;
+    ::fcntl(opened, F_SETFL, O_APPEND);
+  }
   *fd = ::fcntl(opened, F_DUPFD_CLOEXEC, 100);
   int saved = errno;
   if (kUnderThreadSanitizer && *fd >= 0) {
@@ -315,7 +325,7 @@ int open_trace_file(int* fd) noexcept {
     // already) and tells ThreadSanitizer the descriptor is a new one.
     ::dup3(opened, *fd, O_CLOEXEC);
   }
-  ::close(opened);
+  if (opened != STDERR_FILENO) ::close(opened);
   if (*fd < 0) return -saved;
   struct stat st;
   bool may_pipe = true;
@@ -340,11 +350,11 @@ int output(const Writing& writing) noexcept {
   // stop() and a start() ran since the writer counted itself in, fd belongs to the new
   // session, whose count this writer is not in, and may be closed under it at any moment.
   if (fd < 0 || !writing.current()) return -1;
-  if (!out_has_path.load(std::memory_order_acquire)) return fd;
+  if (!out_checked.load(std::memory_order_acquire)) return fd;
   struct stat st;
   bool ours = ::fstat(fd, &st) == 0 && st.st_dev == out_dev.load(std::memory_order_relaxed) &&
               st.st_ino == out_ino.load(std::memory_order_relaxed);
-  if (ours && st.st_nlink > 0) return fd;
+  if (ours && (st.st_nlink > 0 || out_path[0] == '\0')) return fd;  // a deleted file is made again, below
   int fresh;
   if (open_trace_file(&fresh) < 0) return ours ? fd : -1;
   if (ours) {
@@ -368,6 +378,7 @@ int start(const Config& config) noexcept {
   stop();
   if (!config.on) return 0;
   int fd = STDERR_FILENO;
+  out_path[0] = '\0';  // stderr, unless a path is given
   if (config.path != nullptr) {
     // A relative path is made absolute now: output() may have to open the file again long
     // after the program has changed directory, and must find the same file, not a new one.
@@ -380,10 +391,17 @@ int start(const Config& config) noexcept {
     if (used + static_cast<std::size_t>(config.path_len) >= sizeof out_path) return -ENAMETOOLONG;
     std::memcpy(out_path + used, config.path, static_cast<std::size_t>(config.path_len));
     out_path[used + static_cast<std::size_t>(config.path_len)] = '\0';
-    int r = open_trace_file(&fd);
-    if (r < 0) return r;
+  }
+  int r = open_trace_file(&fd);
+  if (r == -EINVAL && out_path[0] == '\0') {
+    // RLIMIT_NOFILE is 100 or less: no number is left above the program's. Stderr itself
+    // still works; only a program that moves its fd 2 then gets the lines there.
+    fd = STDERR_FILENO;
+  } else if (r < 0) {
+    return r;
+  } else {
     out_owned = true;
-    out_has_path.store(true, std::memory_order_release);
+    out_checked.store(true, std::memory_order_release);
   }
   start_fd(fd, config.json, config.parts);
   return 0;
@@ -400,7 +418,7 @@ void start_fd(int fd, bool json, std::uint32_t parts) noexcept {
 
 void stop() noexcept {
   seam::armed.fetch_and(~seam::kTraceArmed, std::memory_order_release);
-  out_has_path.store(false, std::memory_order_release);
+  out_checked.store(false, std::memory_order_release);
   out_may_pipe.store(true, std::memory_order_relaxed);  // start_fd()'s descriptor may be anything
   int fd = out_fd.exchange(-1, std::memory_order_seq_cst);
   if (fd >= 0) {

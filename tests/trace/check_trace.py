@@ -16,10 +16,10 @@
   check_trace.py hostile --demo BIN --docs DIR
       trace_demo with values of the variables a user may get wrong (empty, only commas, an
       unknown part, a directory, a missing directory, a FIFO with no reader, a path too
-      long, /dev/full, a format spelled "JSON") and with stderr a pipe nobody reads: each
-      run ends as the untraced one does (exit 0, the same stdout, no hang), and stderr says
-      what was wrong in the documented words, or nothing where the value is a documented
-      way to turn the trace off.
+      long, /dev/full, a format spelled "JSON"), with at most 64 descriptors, and with
+      stderr a pipe nobody reads: each run ends as the untraced one does (exit 0, the
+      same stdout, no hang), and stderr says what was wrong in the documented words, or
+      nothing where the value is a documented way to turn the trace off.
   check_trace.py pages --table FILE --docs DIR
       Every page the trace can print (the build's unit -> page table) is a page in docs/.
   check_trace.py walkthroughs --walkthroughs DIR --build BUILD --docs DIR
@@ -36,6 +36,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -209,6 +210,25 @@ def hostile(args):
             check(bool(traced) == lines_follow, "%s: %d trace lines" % (what, len(traced)))
             if spec == "fdpass,bogus":
                 check(all(TEXT_LINE.match(l).group(2) == "fdpass" for l in traced), "%s: other parts" % what)
+
+    # `ulimit -n 64`: no descriptor number of 100 or above. Stderr still gets the lines; a
+    # trace file cannot be opened there, and says why.
+    def low_limit():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
+    tmp = tempfile.TemporaryDirectory()
+    for spec, message in [("1", None), (os.path.join(tmp.name, "t.log"), r"EINVAL \(the open files limit is 100 or less")]:
+        env = dict(os.environ, UVREF_TRACE=spec)
+        env.pop("UVREF_TRACE_FORMAT", None)
+        proc = subprocess.run([args.demo], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=10,
+                              preexec_fn=low_limit)
+        err = proc.stderr.decode("utf-8", "replace").splitlines()
+        what = "UVREF_TRACE=%s with 64 descriptors at most" % spec
+        check(proc.returncode == 0 and proc.stdout.decode() == untraced, "%s: exit %d" % (what, proc.returncode))
+        if message is None:
+            check(err and all(TEXT_LINE.match(l) for l in err), "%s: stderr %r" % (what, err[:3]))
+        else:
+            check(len(err) == 1 and re.search(message, err[0]), "%s: stderr %r" % (what, err[:3]))
+    tmp.cleanup()
 
     # `demo 2>&1 | head -1`: stderr is a pipe whose reader has gone. Untraced, the demo never
     # writes there; traced it must not die of SIGPIPE.

@@ -15,6 +15,7 @@
 #include "sys/sys.h"
 #include "sys/trace.h"
 #include "test_fs_support.h"
+#include "test_process_util.h"
 
 namespace trace = uvref::sys::trace;
 using uvref::test::ScratchPath;
@@ -180,4 +181,41 @@ TEST_CASE("trace: a trace file deleted while the program runs is made again; a r
   CHECK(out.find("fcntl(1, F_GETFD)") != std::string::npos);
   CHECK(out.find("fcntl(2, F_GETFD)") != std::string::npos);
   CHECK(::access(file.c_str(), F_OK) == -1);
+}
+
+TEST_CASE("trace: a spawned child's lines stay out of the stderr the parent gave it", "[trace]") {
+  // With the trace on stderr, uv_spawn()'s child prints its calls before execve() too. Once
+  // it has put the parent's descriptor on its fd 2, those lines must not go there: the
+  // parent would read them as the program's own error output.
+  ScratchPath log;
+  int saved_stderr = ::fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+  int file = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  REQUIRE(saved_stderr >= 0);
+  REQUIRE(file >= 0);
+  ::dup2(file, STDERR_FILENO);  // this test's stderr is the log while the trace runs
+  ::close(file);
+  int r = trace::start(trace::parse("processes", nullptr));
+  std::string child_stderr;
+  {
+    uvref::test::Pipe child_err;
+    uv_process_t proc;
+    uvref::test::ExitRecord exit;
+    uvref::test::TestLoop loop;
+    uvref::test::Args args{"/bin/true"};
+    uv_stdio_container_t stdio[3];
+    stdio[0].flags = UV_IGNORE;
+    stdio[1].flags = UV_IGNORE;
+    stdio[2].flags = UV_INHERIT_FD;
+    stdio[2].data.fd = child_err.wr();
+    if (r == 0) r = uvref::test::spawn_recorded(loop, &proc, &exit, args, stdio, 3);
+    child_err.close_write();
+    if (r == 0) uv_run(loop, UV_RUN_DEFAULT);
+    child_stderr = child_err.read_all();
+  }
+  trace::stop();
+  ::dup2(saved_stderr, STDERR_FILENO);
+  ::close(saved_stderr);
+  REQUIRE(r == 0);
+  CHECK(child_stderr.empty());
+  CHECK(log.read().find("execve(\"/bin/true\"") != std::string::npos);  // the child's line, in the trace
 }
