@@ -45,6 +45,17 @@ void release(Slot& s) noexcept {
   s.loop.store(nullptr, std::memory_order_release);
 }
 
+/** Gives back the slot of the loop thread @p me is setting up, if it is not live yet. */
+void release_in_init(std::uintptr_t me) noexcept {
+  for (Slot& s : slots) {
+    if (s.owner.load(std::memory_order_acquire) == me && s.in_init.load(std::memory_order_relaxed) &&
+        s.backend.load(std::memory_order_relaxed) < 0) {
+      release(s);
+      return;
+    }
+  }
+}
+
 /** The loop of slot @p s if this thread owns it and it is live, else nullptr. */
 uv_loop_t* mine(const Slot& s, std::uintptr_t me) noexcept {
   if (s.owner.load(std::memory_order_acquire) != me) return nullptr;
@@ -136,7 +147,13 @@ void loop_table_before_line(Call c, const char* unit, const std::uintptr_t* args
 }
 
 void loop_table_after_call(Call c, const char* unit, const std::uintptr_t* args, long result) noexcept {
-  (void)result;
+  if (c == Call::epoll_create1 && result < 0 && unit_is(unit, "loop_init/epoll_create.cpp")) {
+    // Stage 1 failed: no epoll descriptor will be closed to give the slot back, and a
+    // thread that never sets up a loop again would keep it for ever (64 such threads and
+    // no loop is named any more).
+    release_in_init(self());
+    return;
+  }
   if (c != Call::close || !unit_is(unit, "loop_init/epoll_create.cpp")) return;
   // platform_loop_delete(): uv_loop_close(), or a failed init undoing stage 1. Whichever
   // thread closes it, the slot is found by the copy of the descriptor.
@@ -149,13 +166,7 @@ void loop_table_after_call(Call c, const char* unit, const std::uintptr_t* args,
     }
   }
   // Not live yet: this thread's init failed after stage 1 and before stage 3.
-  for (Slot& s : slots) {
-    if (s.owner.load(std::memory_order_acquire) == me && s.in_init.load(std::memory_order_relaxed) &&
-        s.backend.load(std::memory_order_relaxed) < 0) {
-      release(s);
-      return;
-    }
-  }
+  release_in_init(me);
 }
 
 Found loop_in_init() noexcept {

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "support/test_support.h"
@@ -206,4 +207,40 @@ TEST_CASE("trace: stop() while pool threads print never writes into a file that 
   CHECK(st.st_size > 0);  // the threads did print
   CHECK(::stat(victim.c_str(), &st) == 0);
   CHECK(st.st_size == 0);
+}
+
+TEST_CASE("trace: loops whose set-up failed at stage 1 do not use up the table", "[trace]") {
+  // The table has 64 slots. uv_loop_init() claims one before stage 1; when epoll_create1()
+  // fails there is no epoll descriptor whose close() would give it back. Threads that each
+  // failed once (and set up no loop again) must not leave the next loops unnamed.
+  ScratchPath file;
+  int out = ::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  REQUIRE(out >= 0);
+  trace::start_fd(out, true, ~0u);
+  {
+    uvref::sys::fault::ScopedFault no_epoll({.call = uvref::sys::Call::epoll_create1, .error = EMFILE, .times = 0});
+    // All alive at once: a thread that ends may pass its id on to the next, which then
+    // finds its own slot again.
+    std::atomic<int> tried{0}, failed{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 65; ++i) {
+      threads.emplace_back([&tried, &failed] {
+        uv_loop_t never;
+        if (uv_loop_init(&never) == UV_EMFILE) ++failed;
+        ++tried;
+        while (tried.load() < 65) sched_yield();
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    CHECK(failed.load() == 65);
+  }
+  uv_loop_t loop;
+  REQUIRE(uv_loop_init(&loop) == 0);
+  int backend = loop.backend_fd;
+  REQUIRE(uv_loop_close(&loop) == 0);
+  trace::stop();
+  ::close(out);
+  auto made = lines_with(file.read(), {"\"call\":\"epoll_create1\"", "\"result\":" + std::to_string(backend) + ","});
+  REQUIRE(made.size() == 1);
+  CHECK(made[0].find("\"loop\":\"" + address(&loop) + "\"") != std::string::npos);
 }
