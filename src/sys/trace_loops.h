@@ -13,7 +13,7 @@
  *    uv_loop_init(), nothing per system call. The rest is kept by the trace
  *    itself from the calls it sees: stage 3's pipe2() makes the loop "live",
  *    the close() of its epoll descriptor (uv_loop_close(), or a failed init)
- *    forgets it. start() and stop() empty the table, so a loop set up or closed
+ *    or a failed epoll_create1() forgets it. start() and stop() empty the table, so a loop set up or closed
  *    while the trace was off is simply not named.
  *  - Each loop has an owner: the thread that set it up, or the last one that
  *    called epoll_wait() on it. Only the owner reads a loop's state (libuv's
