@@ -14,6 +14,7 @@
 #include "sys/trace_loops.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -174,11 +175,25 @@ void write_all(int fd, const char* data, std::size_t size, bool may_pipe) noexce
     pthread_sigmask(SIG_BLOCK, &pipe_only, &before);
     was_pending = sigpending(&pending) != 0 || sigismember(&pending, SIGPIPE) == 1;
   }
-  // One write per line: lines from several threads or processes do not interleave.
-  ssize_t r;
-  do {
-    r = ::write(fd, data, size);
-  } while (r < 0 && errno == EINTR);
+  // One write per line: lines from several threads or processes do not interleave. The
+  // open file may have been made non-blocking by the program (uv_pipe_open(1) or
+  // uv_tty_init(2) do, and stderr often shares the file with stdout): then a slow reader
+  // makes write() fail with EAGAIN, and the trace waits with poll(), as a blocking write
+  // would, rather than lose the line. A short write (a terminal) is finished the same way.
+  ssize_t r = 0;
+  for (std::size_t done = 0; done < size;) {
+    r = ::write(fd, data + done, size - done);
+    if (r > 0) {
+      done += static_cast<std::size_t>(r);
+    } else if (r == 0) {
+      break;
+    } else if (errno == EAGAIN) {
+      struct pollfd writable = {fd, POLLOUT, 0};
+      ::poll(&writable, 1, -1);
+    } else if (errno != EINTR) {
+      break;
+    }
+  }
   if (!may_pipe) return;
   if (r < 0 && errno == EPIPE && !was_pending) {
     const struct timespec now = {0, 0};

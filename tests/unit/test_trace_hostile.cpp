@@ -10,6 +10,7 @@
 #include <climits>
 #include <cstdlib>
 #include <string>
+#include <thread>
 
 #include "support/test_support.h"
 #include "sys/sys.h"
@@ -218,4 +219,43 @@ TEST_CASE("trace: a spawned child's lines stay out of the stderr the parent gave
   REQUIRE(r == 0);
   CHECK(child_stderr.empty());
   CHECK(log.read().find("execve(\"/bin/true\"") != std::string::npos);  // the child's line, in the trace
+}
+
+TEST_CASE("trace: a line is not dropped when the program made the output non-blocking", "[trace]") {
+  // uv_pipe_open(1) or uv_tty_init(2) makes the open file non-blocking, and stderr often
+  // shares it (2>&1, a terminal). When the reader is slow, write() then fails with EAGAIN:
+  // the trace must wait, as it would on a blocking descriptor, not lose the line.
+  int fds[2];
+  REQUIRE(::pipe2(fds, O_CLOEXEC | O_NONBLOCK) == 0);
+  std::string filler(4096, 'x');
+  while (::write(fds[1], filler.data(), filler.size()) > 0) {
+  }
+  REQUIRE(errno == EAGAIN);  // full: the next line does not fit
+  std::string drained;
+  std::thread reader([&] {
+    ::usleep(100 * 1000);  // long enough for the line's write() to find the pipe full
+    char buf[4096];
+    for (;;) {
+      ssize_t n = ::read(fds[0], buf, sizeof buf);
+      if (n > 0) {
+        drained.append(buf, static_cast<std::size_t>(n));
+      } else if (n == 0 || errno != EAGAIN) {
+        break;
+      } else if (drained.find("fcntl(0, F_GETFD)") != std::string::npos) {
+        break;  // the line came
+      } else {
+        ::usleep(1000);
+      }
+    }
+  });
+  trace::start_fd(fds[1], false, ~0u);
+  errno = EXDEV;
+  uvref::sys::fcntl(STDIN_FILENO, F_GETFD);
+  int after = errno;
+  trace::stop();
+  ::close(fds[1]);  // a reader still waiting sees the end of the pipe
+  reader.join();
+  ::close(fds[0]);
+  CHECK(after == EXDEV);
+  CHECK(drained.find("fcntl(0, F_GETFD)") != std::string::npos);
 }
