@@ -204,9 +204,12 @@ void write_all(int fd, const char* data, std::size_t size, bool may_pipe) noexce
 
 /** Reads the variables when the library is loaded: any uvref program can be traced. */
 [[gnu::constructor]] void start_from_environment() noexcept {
-  const char* spec = std::getenv("UVREF_TRACE");
+  // secure_getenv(): a set-user-ID or set-group-ID program ignores the variables, or any
+  // user could make it append to a file only its owner may write (UVREF_TRACE=/etc/...),
+  // or learn what it does. glibc ignores MALLOC_TRACE there for the same reason.
+  const char* spec = ::secure_getenv("UVREF_TRACE");
   if (spec == nullptr || spec[0] == '\0') return;
-  Config c = parse(spec, std::getenv("UVREF_TRACE_FORMAT"));
+  Config c = parse(spec, ::secure_getenv("UVREF_TRACE_FORMAT"));
   if (c.bad != nullptr) {
     Line line;
     line.put("uvref: UVREF_TRACE: '");

@@ -16,6 +16,7 @@
  *  - `1` (or `all`): every part; a part name (`fdpass,loop-init`): only those;
  *  - an item with a '/' in it: append to that file instead of writing to
  *    stderr (`UVREF_TRACE=./trace.log`, `UVREF_TRACE=fdpass,/tmp/t.log`).
+ * A set-user-ID or set-group-ID program ignores both variables (secure_getenv).
  * Stderr means the stderr the program had at start: the trace writes to a copy of it, so
  * that a child of uv_spawn() that has put its parent's pipe on fd 2 does not send its
  * trace lines down that pipe (trace.cpp, open_trace_file()).

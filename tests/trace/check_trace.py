@@ -20,6 +20,12 @@
       stderr a pipe nobody reads: each run ends as the untraced one does (exit 0, the
       same stdout, no hang), and stderr says what was wrong in the documented words, or
       nothing where the value is a documented way to turn the trace off.
+  check_trace.py setuid --demo BIN --docs DIR
+      trace_demo copied, owned by nobody and set-user-ID, run with the trace asked for
+      on stderr and into a file: it ignores the variables (no line, no file), since a
+      program that runs with another user's rights must not write where its caller
+      says. Exit status 77 (skipped, with the reason) when not run as root or on a
+      nosuid file system.
   check_trace.py pages --table FILE --docs DIR
       Every page the trace can print (the build's unit -> page table) is a page in docs/.
   check_trace.py walkthroughs --walkthroughs DIR --build BUILD --docs DIR
@@ -29,13 +35,14 @@
       id" means a line from another thread, "both processes" lines from two processes.
 
 Any docs page a traced line names must exist as DIR/<page>.md. Exit status 0 when
-every check passed, 1 otherwise (each failure is printed).
+every check passed, 1 otherwise (each failure is printed), 77 when skipped.
 """
 
 import argparse
 import json
 import os
 import re
+import shutil
 import resource
 import subprocess
 import sys
@@ -46,6 +53,7 @@ KEYS = {"pid", "tid", "part", "unit", "line", "function", "call", "text", "resul
 TEXT_LINE = re.compile(r"^uvref\[\d+(/\d+)?\] (\S+) +(\S+/\S+):(\d+) (\S+) +(\w+)\(.*\) = (-1 E[A-Z0-9]+.*|\d+.*)$")
 
 failures = []
+SKIP = 77
 
 
 def check(ok, what):
@@ -242,6 +250,40 @@ def hostile(args):
     check(proc.stdout.decode() == untraced, "stderr a pipe without reader: stdout %r" % proc.stdout)
 
 
+def setuid(args):
+    """The demo installed setuid to another user: UVREF_TRACE must be ignored (secure mode)."""
+    if os.geteuid() != 0:
+        print("SKIPPED: making a setuid program of another user needs root")
+        return SKIP
+    with open(args.demo, "rb") as f:
+        binary = f.read()
+    if b"__asan_init" in binary or b"__tsan_init" in binary:
+        print("SKIPPED: the sanitizers' runtime does not run set-user-ID (this is an ASan or TSan build)")
+        return SKIP
+    with tempfile.TemporaryDirectory() as tmp:
+        os.chmod(tmp, 0o755)
+        os.chown(tmp, 65534, -1)  # nobody's directory: the program, as nobody, could make the file
+        prog = os.path.join(tmp, "demo")
+        shutil.copy(args.demo, prog)
+        os.chown(prog, 65534, -1)
+        os.chmod(prog, 0o4755)
+        # In secure mode the dynamic loader ignores LD_SHOW_AUXV: if it prints the auxiliary
+        # vector, the set-user-ID bit did not take (a nosuid mount) and there is nothing to test.
+        probe = subprocess.run([prog], env=dict(os.environ, LD_SHOW_AUXV="1"), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, timeout=10)
+        if b"AT_SECURE" in probe.stdout:
+            print("SKIPPED: %s does not run set-user-ID here (nosuid mount?)" % tmp)
+            return SKIP
+        target = os.path.join(tmp, "appended-by-nobody")
+        untraced, _ = run([prog], {})
+        for spec in ["1", target]:
+            out, err = run([prog], {"UVREF_TRACE": spec, "UVREF_TRACE_FORMAT": "json"})
+            check(out == untraced, "setuid, UVREF_TRACE=%s: stdout %r" % (spec, out))
+            check(err == "", "setuid, UVREF_TRACE=%s: stderr %r" % (spec, err[:300]))
+        check(not os.path.exists(target), "setuid: the trace made %s" % target)
+    return 0
+
+
 def pages(args):
     with open(args.table, encoding="utf-8") as f:
         table = re.findall(r'^ *\{"([^"]+)", "([^"]+)"\},$', f.read(), re.M)
@@ -289,7 +331,7 @@ def walkthroughs(args):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("mode", choices=["loop-init", "demo", "hostile", "pages", "walkthroughs"])
+    p.add_argument("mode", choices=["loop-init", "demo", "hostile", "setuid", "pages", "walkthroughs"])
     p.add_argument("--walkthroughs")
     p.add_argument("--build")
     p.add_argument("--tour")
@@ -297,8 +339,10 @@ def main():
     p.add_argument("--table")
     p.add_argument("--docs", required=True)
     args = p.parse_args()
-    {"loop-init": loop_init, "demo": demo, "hostile": hostile, "pages": pages,
-     "walkthroughs": walkthroughs}[args.mode](args)
+    skipped = {"loop-init": loop_init, "demo": demo, "hostile": hostile, "setuid": setuid,
+               "pages": pages, "walkthroughs": walkthroughs}[args.mode](args) == SKIP
+    if skipped and not failures:
+        return SKIP
     print("%s: %s" % (args.mode, "FAILED (%d)" % len(failures) if failures else "ok"))
     return 1 if failures else 0
 
