@@ -69,12 +69,15 @@ void cork_release(uv_loop_t* loop) noexcept {
   stream->flags &= ~kWritesHeld;
   // From the head: the held requests together, then any behind them. All of them, not one
   // wake-up's 32: libuv wrote each inside its own call, and a uv_close() or uv_try_write()
-  // right after must find them sent. Stop when a call moves nothing (EAGAIN, an error).
-  std::size_t left;
-  do {
-    left = stream->write_queue_size;
+  // right after must find them sent. Stop when a call finishes none (EAGAIN, a partial
+  // write: POLLOUT takes over) or fails one (the rest wait for POLLOUT, as in libuv).
+  for (;;) {
+    uv__queue* head = queue_head(&stream->write_queue);
     stream_write(stream);
-  } while (!queue_empty(&stream->write_queue) && stream->write_queue_size < left);
+    if (queue_empty(&stream->write_queue) || queue_head(&stream->write_queue) == head) return;
+    uv__queue* last = stream->write_completed_queue.prev;  // finish() appends: the last one finished
+    if (entry<uv_write_t, offsetof(uv_write_t, queue)>(last)->error != 0) return;
+  }
 }
 
 void cork_end(uv_stream_t* stream) noexcept {

@@ -6,7 +6,8 @@
  * are done (src/stream/write_cork.cpp); libuv writes it inside the call. What
  * a program sees must not change: more writes held than one wake-up writes
  * (60 descriptors go in one sendmsg, 32 requests in one wake-up) and then a
- * uv_close() or uv_try_write() in the same callback; a plain uv_write() mix;
+ * uv_close() or uv_try_write() in the same callback; a plain uv_write() mix,
+ * empty ones too (they write no byte, yet complete);
  * the handle being sent belonging to another loop and closed there; a
  * uv_write_t reused or freed in its callback; a TCP handle sent; uv_stop(),
  * uv_read_stop() and uv_read_start() from the callback; the peer gone.
@@ -150,6 +151,15 @@ static void mixed_then_close(uv_write_t* req) {
   uv_close((uv_handle_t*)&channel, on_closed);
 }
 
+static void empty_writes_then_close(uv_write_t* req) {
+  (void)req;
+  in_callback = NULL;
+  CHECK(write2(&reqs[0], (uv_stream_t*)&carried[0], on_written) == 0);
+  uv_buf_t empty = uv_buf_init(&byte, 0);
+  for (int i = 1; i < MANY; i++) CHECK(uv_write(&reqs[i], (uv_stream_t*)&channel, &empty, 1, on_written) == 0);
+  uv_close((uv_handle_t*)&channel, on_closed);
+}
+
 static void many_then_try_write(uv_write_t* req) {
   (void)req;
   in_callback = NULL;
@@ -263,6 +273,8 @@ int main(void) {
   signal(SIGPIPE, SIG_IGN); /* libuv 1.44.2 sends without MSG_NOSIGNAL */
   run_case("70 uv_write2s from one callback, then uv_close of the channel", 1, many_then_close);
   run_case("a uv_write2 and 40 uv_writes from one callback, then uv_close of the channel", 1, mixed_then_close);
+  run_case("a uv_write2 and 69 empty uv_writes from one callback, then uv_close of the channel", 1,
+           empty_writes_then_close);
   run_case("70 uv_write2s from one callback, then uv_try_write", 1, many_then_try_write);
   run_case("a uv_write2 sending another loop's handle; the next callback closes and frees it", 2, send_foreign);
   run_case("each callback reuses its uv_write_t for the next uv_write2", 1, reuse_request);
