@@ -146,8 +146,9 @@ void cork_begin(uv_stream_t* stream) noexcept;
 
 /**
  * write_submit() asks whether to hold @p req instead of writing: true inside
- * @p stream's callbacks for a uv_write2() with a handle when the queue was
- * @p idle, and for any write behind a held one.
+ * @p stream's callbacks for a uv_write2() with a handle of this loop when the
+ * queue was @p idle, and for any write behind a held one (one sending another
+ * loop's handle is written at once, with those held before it).
  */
 bool cork_holds(uv_stream_t* stream, const uv_write_t* req, bool idle) noexcept;
 

@@ -14,9 +14,10 @@
  * What is held: a uv_write2() with a handle to send, submitted to the stream
  * whose callbacks are running, when its queue was idle (libuv would write it
  * now); then every write submitted behind it in the same pass, to keep the
- * order. Writes to other streams, plain uv_write()s to an idle queue and
+ * order. Writes to other streams, plain uv_write()s to an idle queue,
  * uvref_write2_fd() (its raw descriptor may be closed by the program at any
- * time, unseen) go at once, as in libuv.
+ * time, unseen) and a uv_write2() of another loop's handle (closed there,
+ * unseen here) go at once, as in libuv.
  *
  * The held writes go out before anything that would see the difference:
  *  - at the end of the pass (cork_end(), from write_callbacks());
@@ -26,7 +27,8 @@
  *  - in uv_try_write() on the same stream, so that it writes after them, as
  *    in libuv, instead of answering UV_EAGAIN.
  * Each held request keeps its callback, its order and its errors: it is
- * written by stream_write() as any queued request, and completes as one.
+ * written by stream_write() as any queued request, and completes as one;
+ * all of them at the release, however many (not one wake-up's 32).
  * One thing a program can see: `write_queue_size` counts a held write's
  * bytes until the pass ends, as libuv counts a write the kernel could not
  * take yet (docs/differences.md).
@@ -48,8 +50,15 @@ void cork_begin(uv_stream_t* stream) noexcept { stream->loop->write_cork = strea
 
 bool cork_holds(uv_stream_t* stream, const uv_write_t* req, bool idle) noexcept {
   if (stream->loop->write_cork != stream) return false;  // not inside this stream's callbacks
-  if (stream->flags & kWritesHeld) return true;          // behind a held write: keep the order
-  if (!idle || req->send_handle == nullptr) return false;
+  // A handle of another loop can be closed (even freed) without this loop seeing it:
+  // uv_close() releases only its own loop's cork. Write it now, as libuv does, after
+  // anything held before it (req is already queued, so cork_release() writes it too).
+  bool foreign = req->send_handle != nullptr && req->send_handle->loop != stream->loop;
+  if (stream->flags & kWritesHeld) {
+    if (foreign) cork_release(stream->loop);
+    return true;  // held behind a held write (order kept), or written just now
+  }
+  if (!idle || req->send_handle == nullptr || foreign) return false;
   stream->flags |= kWritesHeld;
   return true;
 }
@@ -58,7 +67,17 @@ void cork_release(uv_loop_t* loop) noexcept {
   uv_stream_t* stream = loop->write_cork;
   if (stream == nullptr || !(stream->flags & kWritesHeld)) return;
   stream->flags &= ~kWritesHeld;
-  stream_write(stream);  // from the head: the held requests together, then any behind them
+  // From the head: the held requests together, then any behind them. All of them, not one
+  // wake-up's 32: libuv wrote each inside its own call, and a uv_close() or uv_try_write()
+  // right after must find them sent. Stop when a call finishes none (EAGAIN, a partial
+  // write: POLLOUT takes over) or fails one (the rest wait for POLLOUT, as in libuv).
+  for (;;) {
+    uv__queue* head = queue_head(&stream->write_queue);
+    stream_write(stream);
+    if (queue_empty(&stream->write_queue) || queue_head(&stream->write_queue) == head) return;
+    uv__queue* last = stream->write_completed_queue.prev;  // finish() appends: the last one finished
+    if (entry<uv_write_t, offsetof(uv_write_t, queue)>(last)->error != 0) return;
+  }
 }
 
 void cork_end(uv_stream_t* stream) noexcept {

@@ -18,7 +18,7 @@
  */
 #include <signal.h>
 
-#include "diff_common.h"
+#include "write2_common.h"
 
 #define CARRIED 4
 #define STEADY_TOTAL 12
@@ -36,22 +36,7 @@ static int started;
 static void (*in_callback)(uv_write_t* req);
 
 static void open_carried(void) {
-  for (int i = 0; i < CARRIED; i++) {
-    int ends[2];
-    CHECK(pipe(ends) == 0);
-    close(ends[1]);
-    CHECK(fstat(ends[0], &carried_stat[i]) == 0);
-    CHECK(uv_pipe_init(&loop, &carried[i], 0) == 0);
-    CHECK(uv_pipe_open(&carried[i], ends[0]) == 0);
-  }
-}
-
-static void open_channel(uv_pipe_t* p, int* raw_peer) {
-  int sv[2];
-  CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0);
-  CHECK(uv_pipe_init(&loop, p, 1) == 0);
-  CHECK(uv_pipe_open(p, sv[0]) == 0);
-  *raw_peer = sv[1];
+  for (int i = 0; i < CARRIED; i++) w2_open_read_end(&loop, &carried[i], &carried_stat[i]);
 }
 
 /* Which carried pipe a received descriptor is (by inode), or -1. */
@@ -63,38 +48,31 @@ static int carried_index(int fd) {
   return -1;
 }
 
+/* What report_peer() has read so far. */
+struct joined {
+  char bytes[256], fds[512];
+  size_t nbytes, nfds;
+};
+
+static void join_bytes(const char* data, size_t n, void* ctx) {
+  struct joined* j = ctx;
+  CHECK(j->nbytes + n < sizeof j->bytes);
+  memcpy(j->bytes + j->nbytes, data, n);
+  j->nbytes += n;
+}
+
+static void join_fd(int fd, void* ctx) {
+  struct joined* j = ctx;
+  j->nfds += (size_t)snprintf(j->fds + j->nfds, sizeof j->fds - j->nfds, " %d", carried_index(fd));
+  close(fd);
+}
+
 /* Everything waiting at @p sock, joined: bytes, descriptors (as carried indexes), EOF. */
 static void report_peer(const char* label, int sock) {
-  char bytes[256], fds[512];
-  size_t nbytes = 0, nfds = 0;
-  int eof = 0;
-  for (;;) {
-    char data[64];
-    union {
-      char buf[CMSG_SPACE(253 * sizeof(int))];
-      struct cmsghdr align;
-    } control;
-    struct iovec iov = {data, sizeof data};
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
-                         .msg_controllen = sizeof control.buf};
-    ssize_t n = recvmsg(sock, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-    if (n == 0) eof = 1;
-    if (n <= 0) break;
-    CHECK(nbytes + (size_t)n < sizeof bytes);
-    memcpy(bytes + nbytes, data, (size_t)n);
-    nbytes += (size_t)n;
-    for (struct cmsghdr* c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
-      int count = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-      for (int i = 0; i < count; i++) {
-        int fd;
-        memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
-        nfds += (size_t)snprintf(fds + nfds, sizeof fds - nfds, " %d", carried_index(fd));
-        close(fd);
-      }
-    }
-  }
-  fds[nfds] = '\0';
-  say("  %s received \"%.*s\", descriptors:%s%s", label, (int)nbytes, bytes, nfds ? fds : " none",
+  struct joined j = {.nbytes = 0};
+  int eof = w2_drain(sock, join_bytes, join_fd, &j);
+  j.fds[j.nfds] = '\0';
+  say("  %s received \"%.*s\", descriptors:%s%s", label, (int)j.nbytes, j.bytes, j.nfds ? j.fds : " none",
       eof ? ", then end of stream" : "");
 }
 
@@ -116,7 +94,7 @@ static void run_case(const char* name, int first, void (*cb)(uv_write_t*)) {
   say("== %s", name);
   CHECK(uv_loop_init(&loop) == 0);
   open_carried();
-  open_channel(&channel, &peer);
+  w2_open_channel(&loop, &channel, &peer);
   started = first;
   in_callback = cb;
   for (int i = 0; i < first; i++) CHECK(write2(&channel, i, i % CARRIED) == 0);
@@ -183,7 +161,7 @@ static void shutdown_channel(uv_write_t* req) {
 static void write_other_stream(uv_write_t* req) {
   (void)req;
   in_callback = NULL;
-  open_channel(&other, &other_peer);
+  w2_open_channel(&loop, &other, &other_peer);
   CHECK(write2(&other, 1, 1) == 0);
   char byte;
   ssize_t n = recv(other_peer, &byte, 1, MSG_DONTWAIT | MSG_PEEK);
