@@ -61,20 +61,24 @@ std::atomic<std::uint64_t> out_dev{0}, out_ino{0};
 // The count and the retired descriptor share one atomic word, so "no writer is counted"
 // and "this is the descriptor to close" are read in the same step: a close decided on a
 // count of 0 cannot then pick up a descriptor retired, or read by a writer, after it.
-// The count is kept per session (start() to stop()), by parity, so the writers of the
-// next session do not hold up the close of the last one's file. No lock and no
-// waiting: a signal handler may print, or stop the trace.
+// The count is kept per session (start() to stop()): sessions take turns over kTurns
+// counters, so the writers of the next sessions do not hold up the close of the last
+// one's file. No lock and no waiting: a signal handler may print, or stop the trace.
 std::atomic<unsigned> session{0};
-// Per parity: the low 32 bits count the writers; the high 32 bits hold the retired
+// Four turns: a counter is used again four sessions later, and only a writer stuck
+// since then (preempted through four stop()s, each waiting up to 200 ms) can still
+// hold it; its descriptor is then left open rather than closed under that writer.
+constexpr unsigned kTurns = 4;
+// Per turn: the low 32 bits count the writers; the high 32 bits hold the retired
 // descriptor + 1, or 0 when none waits.
-std::atomic<std::uint64_t> in_use[2] = {0, 0};
+std::atomic<std::uint64_t> in_use[kTurns] = {0, 0, 0, 0};
 constexpr std::uint64_t kCountMask = 0xffffffffu;
 
-/** Closes the retired descriptor of @p parity if no writer is counted there any more. */
-void close_if_unused(unsigned parity) noexcept {
-  std::uint64_t seen = in_use[parity].load(std::memory_order_seq_cst);
+/** Closes the retired descriptor of @p turn if no writer is counted there any more. */
+void close_if_unused(unsigned turn) noexcept {
+  std::uint64_t seen = in_use[turn].load(std::memory_order_seq_cst);
   while ((seen & kCountMask) == 0 && (seen >> 32) != 0) {
-    if (in_use[parity].compare_exchange_weak(seen, 0, std::memory_order_seq_cst)) {
+    if (in_use[turn].compare_exchange_weak(seen, 0, std::memory_order_seq_cst)) {
       ::close(static_cast<int>((seen >> 32) - 1));
       return;
     }
@@ -83,41 +87,41 @@ void close_if_unused(unsigned parity) noexcept {
 
 /**
  * Hands @p fd to close_if_unused(). Returns false, and leaves fd open (a leak, never a
- * stray write), when a descriptor retired two sessions ago still waits for a writer.
+ * stray write), when a descriptor retired kTurns sessions ago still waits for a writer.
  */
-bool retire(unsigned parity, int fd) noexcept {
-  std::uint64_t seen = in_use[parity].load(std::memory_order_seq_cst);
+bool retire(unsigned turn, int fd) noexcept {
+  std::uint64_t seen = in_use[turn].load(std::memory_order_seq_cst);
   while ((seen >> 32) == 0) {
     std::uint64_t with_fd = seen | (static_cast<std::uint64_t>(fd) + 1) << 32;
-    if (in_use[parity].compare_exchange_weak(seen, with_fd, std::memory_order_seq_cst)) return true;
+    if (in_use[turn].compare_exchange_weak(seen, with_fd, std::memory_order_seq_cst)) return true;
   }
   return false;
 }
 
-void leave(unsigned parity) noexcept {
-  std::uint64_t before = in_use[parity].fetch_sub(1, std::memory_order_seq_cst);
-  if ((before & kCountMask) == 1 && (before >> 32) != 0) close_if_unused(parity);
+void leave(unsigned turn) noexcept {
+  std::uint64_t before = in_use[turn].fetch_sub(1, std::memory_order_seq_cst);
+  if ((before & kCountMask) == 1 && (before >> 32) != 0) close_if_unused(turn);
 }
 
 /** emit()'s place in the count: taken before out_fd is read, given back after the write. */
 struct Writing {
-  unsigned parity;
+  unsigned turn;
   unsigned counted;
   Writing() noexcept {
     for (;;) {
       unsigned s = session.load(std::memory_order_seq_cst);
       counted = s;
-      parity = s & 1;
-      in_use[parity].fetch_add(1, std::memory_order_seq_cst);
+      turn = s % kTurns;
+      in_use[turn].fetch_add(1, std::memory_order_seq_cst);
       if (session.load(std::memory_order_seq_cst) == s) return;  // counted in the session that is on
-      leave(parity);  // stop() ran in between: count again in the new session
+      leave(turn);  // stop() ran in between: count again in the new session
     }
   }
   /** Still the session counted in: a descriptor read since then is that session's. */
   bool current() const noexcept { return session.load(std::memory_order_seq_cst) == counted; }
   ~Writing() {
     int saved_errno = errno;  // close() must not change what the traced call left
-    leave(parity);
+    leave(turn);
     errno = saved_errno;
   }
   Writing(const Writing&) = delete;
@@ -440,10 +444,10 @@ void stop() noexcept {
   out_may_pipe.store(true, std::memory_order_relaxed);  // start_fd()'s descriptor may be anything
   int fd = out_fd.exchange(-1, std::memory_order_seq_cst);
   if (fd >= 0) {
-    // A new session (only when one ends, so that sessions alternate in parity); a writer
+    // A new session (only when one ends, so that sessions take their turns); a writer
     // counted in the one that ends may still hold fd.
-    unsigned parity = session.fetch_add(1, std::memory_order_seq_cst) & 1;
-    if (out_owned && retire(parity, fd)) {
+    unsigned turn = session.fetch_add(1, std::memory_order_seq_cst) % kTurns;
+    if (out_owned && retire(turn, fd)) {
       // Give the writers a moment (they are mid-line: microseconds, unless preempted), so
       // that the file is closed when stop() returns. Bounded: a handler that interrupted a
       // writer of its own thread would wait for ever; then the last writer closes it.
@@ -454,12 +458,12 @@ void stop() noexcept {
         end.tv_sec += 1;
         end.tv_nsec -= 1000000000L;
       }
-      while ((in_use[parity].load(std::memory_order_seq_cst) & kCountMask) != 0) {
+      while ((in_use[turn].load(std::memory_order_seq_cst) & kCountMask) != 0) {
         sched_yield();
         clock_gettime(CLOCK_MONOTONIC, &now);
         if (now.tv_sec > end.tv_sec || (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec)) break;
       }
-      close_if_unused(parity);
+      close_if_unused(turn);
     }
   }
   out_owned = false;

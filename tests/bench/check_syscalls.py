@@ -67,6 +67,41 @@ def measure(path, n):
     return {k: (c2.get(k, 0) - c1.get(k, 0)) / d for k in set(c1) | set(c2)}
 
 
+def check(col, got, want):
+    """Prints one line per cell; returns (exact cells wrong, bounds exceeded)."""
+    exact_bad = bound_bad = 0
+    for name in sorted(set(got) | set(want)):
+        if name == "total":
+            continue
+        g = got.get(name, 0.0)
+        if name not in want:
+            if g >= 0.02:
+                print("FAIL %s: %s %.2f per descriptor, not in the table" % (col, name, g))
+                exact_bad += 1
+            continue
+        bound, v = want[name]
+        ok = g <= v + 0.005 if bound else abs(g - v) <= 0.05
+        print("%s %s %-11s measured %.3f, table %s%g" % ("ok  " if ok else "FAIL", col, name, g,
+                                                             "≤ " if bound else "", v))
+        if not ok:
+            if bound:
+                bound_bad += 1
+            else:
+                exact_bad += 1
+    total = sum(v for v in got.values() if v >= 0.02)
+    if "total" in want:
+        bound, v = want["total"]
+        ok = total <= v + 0.005 if bound else abs(total - v) <= 0.05
+        print("%s %s total       measured %.3f, table %s%g" % ("ok  " if ok else "FAIL", col, total,
+                                                                "≤ " if bound else "", v))
+        if not ok:
+            if bound:
+                bound_bad += 1
+            else:
+                exact_bad += 1
+    return exact_bad, bound_bad
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--bin-dir", required=True)
@@ -83,29 +118,14 @@ def main():
     bad = 0
     for col, (workload, n) in COLUMNS.items():
         path = os.path.join(a.bin_dir, "bench_%s_uvref" % workload)
-        got = measure(path, n)
-        want = table[col]
-        for name in sorted(set(got) | set(want)):
-            if name == "total":
-                continue
-            g = got.get(name, 0.0)
-            if name not in want:
-                if g >= 0.02:
-                    print("FAIL %s: %s %.2f per descriptor, not in the table" % (col, name, g))
-                    bad += 1
-                continue
-            bound, v = want[name]
-            ok = g <= v + 0.005 if bound else abs(g - v) <= 0.05
-            print("%s %s %-11s measured %.3f, table %s%g" % ("ok  " if ok else "FAIL", col, name, g,
-                                                                 "≤ " if bound else "", v))
-            bad += not ok
-        total = sum(v for v in got.values() if v >= 0.02)
-        if "total" in want:
-            bound, v = want["total"]
-            ok = total <= v + 0.005 if bound else abs(total - v) <= 0.05
-            print("%s %s total       measured %.3f, table %s%g" % ("ok  " if ok else "FAIL", col, total,
-                                                                    "≤ " if bound else "", v))
-            bad += not ok
+        exact_bad, bound_bad = check(col, measure(path, n), table[col])
+        if bound_bad and not exact_bad:
+            # Per-message counts depend on how the two processes interleave, and a loaded
+            # machine can push one run over a bound. A real regression (one message per
+            # descriptor: about 1 each) is over in every run, so the second run decides.
+            print("again %s: %d bound(s) over in this run; measuring once more" % (col, bound_bad))
+            exact_bad, bound_bad = check(col, measure(path, n), table[col])
+        bad += exact_bad + bound_bad
     return 1 if bad else 0
 
 
