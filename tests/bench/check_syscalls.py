@@ -69,37 +69,27 @@ def measure(path, n):
 
 def check(col, got, want):
     """Prints one line per cell; returns (exact cells wrong, bounds exceeded)."""
-    exact_bad = bound_bad = 0
-    for name in sorted(set(got) | set(want)):
-        if name == "total":
-            continue
-        g = got.get(name, 0.0)
-        if name not in want:
-            if g >= 0.02:
-                print("FAIL %s: %s %.2f per descriptor, not in the table" % (col, name, g))
-                exact_bad += 1
-            continue
+    wrong = {False: 0, True: 0}  # is_bound -> cells wrong
+
+    def cell(name, g):
         bound, v = want[name]
         ok = g <= v + 0.005 if bound else abs(g - v) <= 0.05
         print("%s %s %-11s measured %.3f, table %s%g" % ("ok  " if ok else "FAIL", col, name, g,
                                                              "≤ " if bound else "", v))
-        if not ok:
-            if bound:
-                bound_bad += 1
-            else:
-                exact_bad += 1
-    total = sum(v for v in got.values() if v >= 0.02)
+        wrong[bound] += not ok
+
+    for name in sorted(set(got) | set(want)):
+        if name == "total":
+            continue
+        g = got.get(name, 0.0)
+        if name in want:
+            cell(name, g)
+        elif g >= 0.02:
+            print("FAIL %s: %s %.2f per descriptor, not in the table" % (col, name, g))
+            wrong[False] += 1
     if "total" in want:
-        bound, v = want["total"]
-        ok = total <= v + 0.005 if bound else abs(total - v) <= 0.05
-        print("%s %s total       measured %.3f, table %s%g" % ("ok  " if ok else "FAIL", col, total,
-                                                                "≤ " if bound else "", v))
-        if not ok:
-            if bound:
-                bound_bad += 1
-            else:
-                exact_bad += 1
-    return exact_bad, bound_bad
+        cell("total", sum(v for v in got.values() if v >= 0.02))
+    return wrong[False], wrong[True]
 
 
 def main():
