@@ -6,7 +6,7 @@
  *      pipe from this process (UV_CREATE_PIPE) and stdout and stderr ignored.
  *      uv_spawn() returns 0 once the exec worked; the child then waits on its
  *      stdin, and exits only when this process closes its end
- *      (let_child_exit). SIGCHLD reaches the loop's child watcher, and the
+ *      (let_child_exit, then on_stdin_closed). SIGCHLD reaches the loop's child watcher, and the
  *      exit callback gets status 3.
  *   2. A child that cannot run: "uvref-no-such-program", searched along a
  *      PATH of two directories that do not exist. The child tries both,
@@ -40,9 +40,25 @@ static void on_child_exit(uv_process_t* p, int64_t exit_status, int term_signal)
   uv_close((uv_handle_t*)p, NULL);
 }
 
-/* The child reads its stdin until end of file: closing our end lets it exit. */
+/*
+ * The child reads its stdin until end of file: closing our end lets it exit.
+ * A copy of our end stays open until the pipe handle's close callback, so the
+ * child exits only once the handle has left the loop: SIGCHLD then always
+ * finds the loop in a blocking poll, not in the first pass of uv_run(), which
+ * still has a closing handle to finish (the transcript is the same on every run).
+ */
+static int stdin_copy = -1;
+
+static void on_stdin_closed(uv_handle_t* handle) {
+  (void)handle;
+  close(stdin_copy);
+}
+
 static void let_child_exit(void) {
-  uv_close((uv_handle_t*)&child_stdin, NULL);
+  uv_os_fd_t fd;
+  expect(uv_fileno((uv_handle_t*)&child_stdin, &fd) == 0, "uv_fileno of the child's stdin");
+  stdin_copy = dup(fd);
+  uv_close((uv_handle_t*)&child_stdin, on_stdin_closed);
 }
 
 static void spawn_one_that_runs(void) {
