@@ -159,6 +159,7 @@ TEST_CASE("stress: 1000 concurrent clients on a named pipe, byte-exact echo", "[
   auto clients = std::make_unique<EchoClient[]>(kClients);
   TestLoop loop;
   std::string path = "/tmp/uvref-stress-" + std::to_string(getpid()) + ".sock";
+  ::unlink(path.c_str());  // left over from a dead process with this pid, if any
   REQUIRE(uv_pipe_init(loop, &server, 0) == 0);
   REQUIRE(uv_pipe_bind(&server, path.c_str()) == 0);
   REQUIRE(uv_listen(as_stream_ptr(&server), 1024, [](uv_stream_t* s, int status) {

@@ -152,6 +152,7 @@ TEST_CASE("pipe: names too long for sun_path are refused, never truncated", "[pi
   // 107 bytes is the longest path that fits.
   std::string fits = dir + "uvref-" + std::to_string(getpid()) + "-";
   fits += std::string(107 - fits.size(), 'f');
+  ::unlink(fits.c_str());  // left over from a dead process with this pid, if any
   REQUIRE(uv_pipe_bind(&h, fits.c_str()) == 0);
   REQUIRE(uv_listen(as_stream(&h), 1, [](uv_stream_t*, int) {}) == 0);
   char buf[200];

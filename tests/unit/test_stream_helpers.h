@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -11,11 +12,20 @@
 
 namespace uvref::test {
 
-/** A socket path unique to this process and call, under /tmp. */
+/**
+ * A socket path unique to this process and call, under /tmp.
+ *
+ * A file already there can only be left over from a dead process that had
+ * this pid (GDB sessions, for one, kill the test at a breakpoint, before it
+ * unlinks its socket), so it is removed: otherwise bind() would fail with
+ * EADDRINUSE once the pid came round again.
+ */
 inline std::string temp_socket_path(const char* tag) {
-  static int counter = 0;
-  return "/tmp/uvref-" + std::string(tag) + "-" + std::to_string(getpid()) + "-" +
-         std::to_string(counter++) + ".sock";
+  static std::atomic<int> counter{0};
+  std::string path = "/tmp/uvref-" + std::string(tag) + "-" + std::to_string(getpid()) + "-" +
+                     std::to_string(counter++) + ".sock";
+  ::unlink(path.c_str());
+  return path;
 }
 
 /** Deterministic test bytes: byte i of stream @p seed. */

@@ -66,9 +66,12 @@ def run(session, build, root):
     finally:
         os.unlink(f.name)
     results = []
+    said = [line for line in out.splitlines() if not line.startswith("RESULT ")]
     for line in out.splitlines():
         if line.startswith("RESULT "):
             _, n, verdict = line.split(" ", 2)
+            if verdict.startswith("FAIL") and said:  # what the program said last tells why
+                verdict += " (last output: " + " | ".join(said[-3:]) + ")"
             results.append((int(n), verdict))
     if not any(v.startswith("FAIL") for _, v in results) and len(results) < len(commands):
         n = commands[len(results)][0]
