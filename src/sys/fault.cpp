@@ -44,6 +44,24 @@ std::mutex table_mutex;
 std::array<Slot, kSlots> table;
 std::array<unsigned, static_cast<std::size_t>(Call::count_)> fired_count{};
 
+/**
+ * True while this thread holds table_mutex. A signal handler that interrupts
+ * it there (uvref's SIGCHLD handler takes the lock pipe through the seam)
+ * would wait for that mutex forever; its calls run unchanged instead: no
+ * rule applies to them and none counts them. Under TSan, which delivers
+ * signals when an intercepted call returns, pthread_mutex_lock() itself is
+ * such a moment, and the fault matrix hung there.
+ */
+constinit thread_local bool holding = false;
+
+/** Marks the thread as holding the table; declared before the lock, so it outlives it. */
+struct Holding {
+  Holding() noexcept { holding = true; }
+  ~Holding() { holding = false; }
+  Holding(const Holding&) = delete;
+  Holding& operator=(const Holding&) = delete;
+};
+
 void update_armed() {
   bool any = false;
   for (const Slot& s : table) any = any || s.used;
@@ -57,6 +75,7 @@ void update_armed() {
 }  // namespace
 
 int arm(const Rule& rule) {
+  Holding mark;
   std::lock_guard lock(table_mutex);
   for (int i = 0; i < kSlots; ++i) {
     if (!table[i].used) {
@@ -71,25 +90,30 @@ int arm(const Rule& rule) {
 
 void disarm(int id) noexcept {
   if (id < 0 || id >= kSlots) return;
+  Holding mark;
   std::lock_guard lock(table_mutex);
   table[id].used = false;
   update_armed();
 }
 
 void disarm_all() noexcept {
+  Holding mark;
   std::lock_guard lock(table_mutex);
   for (Slot& s : table) s.used = false;
   update_armed();
 }
 
 unsigned fired(Call c) noexcept {
+  Holding mark;
   std::lock_guard lock(table_mutex);
   return fired_count[static_cast<std::size_t>(c)];
 }
 
 Decision decide(Call c) noexcept {
-  std::lock_guard lock(table_mutex);
   Decision d;
+  if (holding) return d;  // a signal handler interrupted this thread inside the table
+  Holding mark;
+  std::lock_guard lock(table_mutex);
   for (Slot& s : table) {
     if (!s.used || s.rule.call != c) continue;
     if (s.seen++ < s.rule.skip) continue;
