@@ -56,7 +56,7 @@ TEST_CASE("fault rules: a signal handler that interrupts the rule table on its o
     while (!stop.load(std::memory_order_relaxed)) pthread_kill(reader, SIGUSR1);
   });
   long reads = 0, other = 0;
-  while (handled.load(std::memory_order_relaxed) < 20000 && reads < 50'000'000) {
+  while (handled.load(std::memory_order_relaxed) < 3000 && reads < 20'000'000) {
     char c;
     other += sys::read(empty_pipe[0], &c, 1) != -EAGAIN;
     ++reads;
@@ -69,7 +69,7 @@ TEST_CASE("fault rules: a signal handler that interrupts the rule table on its o
 
   CHECK(other == 0);  // every read saw the empty pipe
 
-  CHECK(handled.load() >= 20000);        // the handler did run, many times, among the reads
+  CHECK(handled.load() >= 3000);         // the handler did run, many times, among the reads
   CHECK(fault::fired(Call::read) == 0);  // and nothing was faulted
   REQUIRE(sigaction(SIGUSR1, &old, nullptr) == 0);
   close(empty_pipe[0]);
