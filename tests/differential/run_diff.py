@@ -43,6 +43,7 @@ import difflib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -103,10 +104,27 @@ def normalise_output(text, tmpdir, stream):
     return lines
 
 
+def run_bounded(cmd, env, cwd):
+    """subprocess.run() with TIMEOUT, in a session of its own. On a timeout the whole session is
+    killed, so nothing the command started outlives the test (strace's tracee would: killing
+    strace alone detaches it, and a hung program then ran on for hours)."""
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                          cwd=cwd, start_new_session=True) as p:
+        try:
+            out, err = p.communicate(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            try:
+                p.communicate(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass  # a process that left the session still holds the pipes
+            raise
+    return subprocess.CompletedProcess(cmd, p.returncode, out, err)
+
+
 def run_plain(binary, args, tmpdir, env):
     try:
-        proc = subprocess.run([binary] + args, capture_output=True, text=True, timeout=TIMEOUT,
-                              env=env, cwd=tmpdir)
+        proc = run_bounded([binary] + args, env, tmpdir)
     except subprocess.TimeoutExpired:
         raise Failure("%s %s: timed out after %ds" % (binary, " ".join(args), TIMEOUT))
     return proc.returncode, proc.stdout, proc.stderr
@@ -206,7 +224,7 @@ def run_strace(binary, args, trace, tmpdir, env):
     cmd = [strace, "-ff", "-qq", "-y", "-e", "signal=none", "-e", "trace=" + trace, "-o", prefix,
            "--", binary] + args
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT, env=env, cwd=tmpdir)
+        proc = run_bounded(cmd, env, tmpdir)
     except subprocess.TimeoutExpired:
         raise Failure("strace %s: timed out" % binary)
     files = [n for n in os.listdir(outdir) if n.startswith("trace.")]

@@ -139,6 +139,21 @@ def run_main(*args):
     return code, out.getvalue()
 
 
+class Timeout(unittest.TestCase):
+    def test_a_timed_out_command_leaves_nothing_running(self):
+        # What strace does with its tracee: a child that would outlive the killed parent.
+        marker = tempfile.mktemp(prefix="uvref-timeout-")
+        cmd = ["sh", "-c", "(sleep 60; touch %s) & sleep 60" % marker]
+        saved, run_diff.TIMEOUT = run_diff.TIMEOUT, 1
+        try:
+            with self.assertRaises(run_diff.subprocess.TimeoutExpired):
+                run_diff.run_bounded(cmd, dict(os.environ), tempfile.gettempdir())
+        finally:
+            run_diff.TIMEOUT = saved
+        ps = run_diff.subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True)
+        self.assertEqual(ps.stdout, "", "still running: " + ps.stdout)
+
+
 class EndToEnd(unittest.TestCase):
     def test_identical_passes(self):
         code, out = run_main("--libuv", LIBUV_BIN, "--uvref", UVREF_BIN)
