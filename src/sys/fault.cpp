@@ -54,12 +54,18 @@ std::array<unsigned, static_cast<std::size_t>(Call::count_)> fired_count{};
  */
 constinit thread_local bool holding = false;
 
-/** Marks the thread as holding the table; declared before the lock, so it outlives it. */
+/** Marks the thread as holding the table; first member of TableLock, so it outlives the lock. */
 struct Holding {
   Holding() noexcept { holding = true; }
   ~Holding() { holding = false; }
   Holding(const Holding&) = delete;
   Holding& operator=(const Holding&) = delete;
+};
+
+/** The only way into the table: marks the thread, then takes the mutex (released in reverse). */
+struct TableLock {
+  Holding mark;
+  std::lock_guard<std::mutex> lock{table_mutex};
 };
 
 void update_armed() {
@@ -75,8 +81,7 @@ void update_armed() {
 }  // namespace
 
 int arm(const Rule& rule) {
-  Holding mark;
-  std::lock_guard lock(table_mutex);
+  TableLock lock;
   for (int i = 0; i < kSlots; ++i) {
     if (!table[i].used) {
       table[i] = Slot{true, rule, 0, 0};
@@ -90,30 +95,26 @@ int arm(const Rule& rule) {
 
 void disarm(int id) noexcept {
   if (id < 0 || id >= kSlots) return;
-  Holding mark;
-  std::lock_guard lock(table_mutex);
+  TableLock lock;
   table[id].used = false;
   update_armed();
 }
 
 void disarm_all() noexcept {
-  Holding mark;
-  std::lock_guard lock(table_mutex);
+  TableLock lock;
   for (Slot& s : table) s.used = false;
   update_armed();
 }
 
 unsigned fired(Call c) noexcept {
-  Holding mark;
-  std::lock_guard lock(table_mutex);
+  TableLock lock;
   return fired_count[static_cast<std::size_t>(c)];
 }
 
 Decision decide(Call c) noexcept {
   Decision d;
   if (holding) return d;  // a signal handler interrupted this thread inside the table
-  Holding mark;
-  std::lock_guard lock(table_mutex);
+  TableLock lock;
   for (Slot& s : table) {
     if (!s.used || s.rule.call != c) continue;
     if (s.seen++ < s.rule.skip) continue;

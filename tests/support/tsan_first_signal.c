@@ -3,8 +3,8 @@
  * (see the top-level CMakeLists.txt), and only there.
  *
  * GCC 12's ThreadSanitizer runtime now and then loses the first asynchronous
- * signal a process handles. Measured on Debian 12 with a 60-line C program
- * that only sets a SIGCHLD handler, forks /bin/true and waits for the
+ * signal a process handles. Measured on Debian 12 with a C program of about 50
+ * lines that only sets a SIGCHLD handler, forks /bin/true and waits for the
  * handler's byte in epoll_wait(): under load, about 1 run in 1000 never saw
  * its SIGCHLD, always the first one, and a later `kill -CHLD` woke it. The
  * same program built without TSan never lost one in 3600 runs. A uv_spawn()
